@@ -1,0 +1,93 @@
+package io.tiflink.vmconn;
+
+import io.tiflink.vmconn.alert.AlertAggregator;
+import io.tiflink.vmconn.config.DetectionSettings;
+import io.tiflink.vmconn.match.ConnectionRows;
+import io.tiflink.vmconn.match.IndicatorMatcher;
+import io.tiflink.vmconn.match.IndicatorRows;
+import io.tiflink.vmconn.match.WatermarkTicker;
+import io.tiflink.vmconn.model.Alert;
+import io.tiflink.vmconn.model.Connection;
+import io.tiflink.vmconn.model.DeadLetter;
+import io.tiflink.vmconn.model.Indicator;
+import io.tiflink.vmconn.model.IndicatorEvent;
+import io.tiflink.vmconn.model.InputRecord;
+import io.tiflink.vmconn.model.KeyedInput;
+import io.tiflink.vmconn.model.Match;
+
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+
+/**
+ * The detection, defined once. Sources (Kafka, files, tests) hand in their records with event
+ * time assigned; the workflow returns the alerts and the dead letters for the sinks to take.
+ */
+public final class DetectionWorkflow {
+
+    /** What the workflow gives the sinks. */
+    public static final class Outputs {
+        public final DataStream<Alert> alerts;
+        public final DataStream<DeadLetter> deadLetters;
+
+        Outputs(DataStream<Alert> alerts, DataStream<DeadLetter> deadLetters) {
+            this.alerts = alerts;
+            this.deadLetters = deadLetters;
+        }
+    }
+
+    private DetectionWorkflow() {}
+
+    public static Outputs define(DataStream<InputRecord> indicatorRecords, DataStream<InputRecord> connectionRecords,
+                                 DetectionSettings settings) {
+        SingleOutputStreamOperator<Indicator> indicators = indicatorRecords
+                .process(new IndicatorRows(settings.exclusions()), TypeInformation.of(Indicator.class))
+                .name("Indicator rows (SPEC 1.1-1.3)").uid(Uids.INDICATOR_ROWS);
+        SingleOutputStreamOperator<Connection> connections = connectionRecords
+                .process(new ConnectionRows(), TypeInformation.of(Connection.class))
+                .name("Connection rows (SPEC 2.1)").uid(Uids.CONNECTION_ROWS);
+
+        DataStream<IndicatorEvent> ticks = connections
+                .transform("Watermark ticks", TypeInformation.of(IndicatorEvent.class),
+                        new WatermarkTicker(IndicatorMatcher.SWEEP_INTERVAL_MILLIS))
+                .uid(Uids.WATERMARK_TICKS);
+        BroadcastStream<IndicatorEvent> indicatorState = indicators
+                .map(IndicatorEvent::version, TypeInformation.of(IndicatorEvent.class))
+                .name("Indicator versions").uid(Uids.INDICATOR_EVENTS)
+                .union(ticks)
+                .broadcast(StateDescriptors.INDICATORS_BY_IP, StateDescriptors.INDICATOR_IPS);
+
+        DataStream<KeyedInput> keyed = connections
+                .map(KeyedInput::connection, TypeInformation.of(KeyedInput.class))
+                .name("Connections").uid(Uids.CONNECTION_INPUTS)
+                .union(indicators.map(KeyedInput::probe, TypeInformation.of(KeyedInput.class))
+                        .name("Indicator probes").uid(Uids.INDICATOR_PROBES));
+
+        DataStream<Match> matches = keyed
+                .keyBy(DetectionWorkflow::matcherKey, Types.STRING)
+                .connect(indicatorState)
+                .process(new IndicatorMatcher(settings), TypeInformation.of(Match.class))
+                .name("Match connections to indicators (SPEC 2)").uid(Uids.MATCHER);
+
+        DataStream<Alert> alerts = matches
+                .keyBy(DetectionWorkflow::alertKey, Types.STRING)
+                .process(new AlertAggregator(settings), TypeInformation.of(Alert.class))
+                .name("Alerts per indicator, IP and window (SPEC 3, 4)").uid(Uids.ALERTS);
+
+        DataStream<DeadLetter> deadLetters = indicators.getSideOutput(StateDescriptors.DEAD_LETTERS)
+                .union(connections.getSideOutput(StateDescriptors.DEAD_LETTERS));
+        return new Outputs(alerts, deadLetters);
+    }
+
+    /** Key of the matcher: the canonical IP of a connection or probe. */
+    public static String matcherKey(KeyedInput in) {
+        return in.ip();
+    }
+
+    /** Key of the alert groups: canonical IP and IndicatorId. */
+    public static String alertKey(Match m) {
+        return AlertAggregator.groupKey(m);
+    }
+}

@@ -1,0 +1,75 @@
+package io.tiflink.vmconn.alert;
+
+import io.tiflink.vmconn.config.EmitMode;
+import io.tiflink.vmconn.match.ConnectionOrder;
+import io.tiflink.vmconn.model.Alert;
+import io.tiflink.vmconn.model.Connection;
+import io.tiflink.vmconn.model.EventTimes;
+import io.tiflink.vmconn.model.Match;
+
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+
+/** Pure steps of alert grouping (SPEC 3.1, 3.2, 3.5): window of a match, merge, alert id, alert. */
+public final class AlertGroups {
+
+    public static final String RULE_ID = "9713e3c0-1410-468d-b79e-383448434b2d";
+
+    private AlertGroups() {}
+
+    /** SPEC 3.1: epoch-aligned window start (Flink millis) of the match's detection time. */
+    public static long windowStart(Match m, long windowMillis) {
+        return Math.floorDiv(EventTimes.toMillis(m.detectionTime), windowMillis) * windowMillis;
+    }
+
+    /** Adds a match to a group (null: a new group), keeping the match the alert reports. */
+    public static AlertGroup merge(AlertGroup group, Match m) {
+        Connection c = m.connection;
+        if (group == null) {
+            group = new AlertGroup();
+            group.reported = m;
+            group.firstConnectionTime = c.timeGenerated;
+            group.firstConnectionTimeDigits = c.timeGeneratedDigits;
+            group.lastConnectionTime = c.timeGenerated;
+            group.lastConnectionTimeDigits = c.timeGeneratedDigits;
+        } else {
+            if (ConnectionOrder.PREFERENCE.compare(c, group.reported.connection) > 0) {
+                group.reported = m;
+            }
+            if (c.timeGenerated < group.firstConnectionTime) {
+                group.firstConnectionTime = c.timeGenerated;
+                group.firstConnectionTimeDigits = c.timeGeneratedDigits;
+            }
+            if (c.timeGenerated > group.lastConnectionTime) {
+                group.lastConnectionTime = c.timeGenerated;
+                group.lastConnectionTimeDigits = c.timeGeneratedDigits;
+            }
+        }
+        group.matchCount++;
+        group.late |= c.late;
+        group.pending = true;
+        return group;
+    }
+
+    /** SPEC 3.5: stable id from (rule id, IndicatorId, canonical RemoteIp, window start). */
+    public static String alertId(String indicatorId, String canonicalIp, long windowStartMillis) {
+        String name = RULE_ID + '|' + indicatorId + '|' + canonicalIp + '|' + windowStartMillis;
+        return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    public static Alert toAlert(AlertGroup g, long windowStart, long windowMillis, EmitMode mode) {
+        Alert a = new Alert();
+        a.match = g.reported;
+        a.alertId = alertId(g.reported.indicator.indicatorId, g.reported.connection.ip, windowStart);
+        a.windowStart = windowStart;
+        a.windowEnd = windowStart + windowMillis;
+        a.matchCount = g.matchCount;
+        a.firstConnectionTime = g.firstConnectionTime;
+        a.firstConnectionTimeDigits = g.firstConnectionTimeDigits;
+        a.lastConnectionTime = g.lastConnectionTime;
+        a.lastConnectionTimeDigits = g.lastConnectionTimeDigits;
+        a.emitMode = mode.label();
+        a.late = g.late;
+        return a;
+    }
+}

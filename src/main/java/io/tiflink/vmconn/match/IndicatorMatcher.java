@@ -1,0 +1,360 @@
+package io.tiflink.vmconn.match;
+
+import io.tiflink.vmconn.StateDescriptors;
+import io.tiflink.vmconn.config.DetectionSettings;
+import io.tiflink.vmconn.model.Connection;
+import io.tiflink.vmconn.model.EventTimes;
+import io.tiflink.vmconn.model.Indicator;
+import io.tiflink.vmconn.model.IndicatorEvent;
+import io.tiflink.vmconn.model.IndicatorTimeline;
+import io.tiflink.vmconn.model.IpIndicators;
+import io.tiflink.vmconn.model.KeyedInput;
+import io.tiflink.vmconn.model.Match;
+
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.util.Collector;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Matches connections, keyed by canonical IP, against the indicators in broadcast state
+ * (SPEC 2). Work happens in event-time order: a connection is judged at tau = t_c when the
+ * watermark passes t_c, and an indicator version's probe is judged against the connections
+ * buffered for its IP when the watermark passes its TimeGenerated (retro-match). By then every
+ * indicator row up to that instant has arrived, so the result does not depend on which input
+ * ran ahead (SPEC 4.3). Each match is emitted exactly once, at its detection time (SPEC 2.3).
+ */
+public class IndicatorMatcher extends KeyedBroadcastProcessFunction<String, KeyedInput, IndicatorEvent, Match> {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Sweep expired indicators from broadcast state at most once per this much event time. */
+    public static final long SWEEP_INTERVAL_MILLIS = 60_000L;
+
+    /** The order matches of one timer leave in: the one to report first comes first (SPEC 3.2, 4.2). */
+    public static final Comparator<Match> EMIT_ORDER = Comparator
+            .<Match, String>comparing(m -> m.indicator.indicatorId)
+            .thenComparingLong(m -> m.detectionTime)
+            .thenComparing(Comparator.<Match, Connection>comparing(m -> m.connection, ConnectionOrder.PREFERENCE)
+                    .reversed());
+
+    private final DetectionSettings settings;
+
+    private transient MapState<Long, BufferedConnection[]> buffered;
+    private transient MapState<Long, Indicator[]> probes;
+    private transient long lastSweepHorizon;
+    private transient long liveIndicators;
+    private transient Counter connectionsProcessed;
+    private transient Counter lateConnections;
+    private transient Counter lateIndicatorRows;
+    private transient Counter matchesEmitted;
+
+    public IndicatorMatcher(DetectionSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        buffered = getRuntimeContext().getMapState(StateDescriptors.BUFFERED_CONNECTIONS);
+        probes = getRuntimeContext().getMapState(StateDescriptors.PENDING_PROBES);
+        lastSweepHorizon = Long.MIN_VALUE;
+        var metrics = getRuntimeContext().getMetricGroup();
+        connectionsProcessed = metrics.counter("connectionsProcessed");
+        lateConnections = metrics.counter("lateConnections");
+        lateIndicatorRows = metrics.counter("lateIndicatorRows");
+        matchesEmitted = metrics.counter("matches");
+        metrics.gauge("liveIndicators", () -> liveIndicators);
+    }
+
+    // ---------------------------------------------------------------- broadcast side
+
+    @Override
+    public void processBroadcastElement(IndicatorEvent event, Context ctx, Collector<Match> out) throws Exception {
+        long watermark = ctx.currentWatermark();
+        if (!event.isTick()) {
+            Indicator row = event.indicator;
+            if (EventTimes.toMillis(row.timeGenerated) <= watermark) {
+                lateIndicatorRows.inc();
+            }
+            addVersion(ctx.getBroadcastState(StateDescriptors.INDICATORS_BY_IP),
+                    ctx.getBroadcastState(StateDescriptors.INDICATOR_IPS), row);
+        }
+        sweepIfDue(ctx, watermark);
+    }
+
+    private void addVersion(BroadcastState<String, IpIndicators> byIp, BroadcastState<String, String[]> ipsById,
+                            Indicator row) throws Exception {
+        String[] oldIps = ipsById.get(row.indicatorId);
+        Indicator[] versions = oldIps == null ? new Indicator[0] : timelineOf(byIp, oldIps, row.indicatorId);
+        if (oldIps == null) {
+            liveIndicators++;
+        }
+        writeTimeline(byIp, ipsById, row.indicatorId, oldIps, IndicatorVersions.insert(versions, row));
+    }
+
+    private static Indicator[] timelineOf(ReadOnlyBroadcastState<String, IpIndicators> byIp, String[] ips,
+                                          String indicatorId) throws Exception {
+        IpIndicators entry = byIp.get(ips[0]);
+        IndicatorTimeline t = entry == null ? null : entry.find(indicatorId);
+        return t == null ? new Indicator[0] : t.versions;
+    }
+
+    /** Stores the indicator's versions under each of their IPs and removes it from IPs it left. */
+    private static void writeTimeline(BroadcastState<String, IpIndicators> byIp,
+                                      BroadcastState<String, String[]> ipsById, String indicatorId,
+                                      String[] oldIps, Indicator[] versions) throws Exception {
+        String[] newIps = IndicatorVersions.ips(versions);
+        IndicatorTimeline timeline = new IndicatorTimeline(indicatorId, versions);
+        for (String ip : newIps) {
+            byIp.put(ip, withTimeline(byIp.get(ip), timeline));
+        }
+        if (oldIps != null) {
+            for (String ip : oldIps) {
+                if (Arrays.binarySearch(newIps, ip) < 0) {
+                    IpIndicators rest = withoutTimeline(byIp.get(ip), indicatorId);
+                    if (rest == null) {
+                        byIp.remove(ip); // no indicator has a version for this IP any more
+                    } else {
+                        byIp.put(ip, rest);
+                    }
+                }
+            }
+        }
+        if (newIps.length == 0) {
+            ipsById.remove(indicatorId); // the indicator's time to live has passed
+        } else {
+            ipsById.put(indicatorId, newIps);
+        }
+    }
+
+    private static IpIndicators withTimeline(IpIndicators entry, IndicatorTimeline timeline) {
+        IndicatorTimeline[] old = entry == null ? new IndicatorTimeline[0] : entry.timelines;
+        int at = 0;
+        while (at < old.length && old[at].indicatorId.compareTo(timeline.indicatorId) < 0) {
+            at++;
+        }
+        boolean replace = at < old.length && old[at].indicatorId.equals(timeline.indicatorId);
+        IndicatorTimeline[] out = new IndicatorTimeline[replace ? old.length : old.length + 1];
+        System.arraycopy(old, 0, out, 0, at);
+        out[at] = timeline;
+        System.arraycopy(old, replace ? at + 1 : at, out, at + 1, old.length - (replace ? at + 1 : at));
+        return new IpIndicators(out);
+    }
+
+    private static IpIndicators withoutTimeline(IpIndicators entry, String indicatorId) {
+        if (entry == null) {
+            return null;
+        }
+        IndicatorTimeline[] kept = Arrays.stream(entry.timelines)
+                .filter(t -> !t.indicatorId.equals(indicatorId)).toArray(IndicatorTimeline[]::new);
+        return kept.length == 0 ? null : new IpIndicators(kept);
+    }
+
+    /**
+     * Broadcast state has no TTL: drop versions no pending or buffered connection can use.
+     * The horizon stays L + allowed lateness behind the watermark, because a buffered
+     * connection is judged from its own time t_c (>= watermark - L) onwards.
+     */
+    private void sweepIfDue(Context ctx, long watermark) throws Exception {
+        if (watermark == Long.MIN_VALUE) {
+            return;
+        }
+        long horizonMillis = watermark == Long.MAX_VALUE ? Long.MAX_VALUE
+                : watermark - settings.lookbackMillis() - settings.allowedLatenessMillis() + 1;
+        if (horizonMillis < lastSweepHorizon + SWEEP_INTERVAL_MILLIS && watermark != Long.MAX_VALUE) {
+            return;
+        }
+        lastSweepHorizon = horizonMillis;
+        long horizon = horizonMillis >= Long.MAX_VALUE / 1_000_000L ? Long.MAX_VALUE
+                : EventTimes.millisToNanos(horizonMillis);
+        BroadcastState<String, IpIndicators> byIp = ctx.getBroadcastState(StateDescriptors.INDICATORS_BY_IP);
+        BroadcastState<String, String[]> ipsById = ctx.getBroadcastState(StateDescriptors.INDICATOR_IPS);
+        List<Map.Entry<String, String[]>> all = new ArrayList<>();
+        ipsById.entries().forEach(all::add);
+        long kept = 0;
+        for (Map.Entry<String, String[]> e : all) {
+            Indicator[] versions = timelineOf(byIp, e.getValue(), e.getKey());
+            Indicator[] pruned = IndicatorVersions.prune(versions, horizon, settings.indicatorLookbackNanos());
+            if (pruned != versions) {
+                writeTimeline(byIp, ipsById, e.getKey(), e.getValue(), pruned);
+            }
+            if (pruned.length > 0) {
+                kept++;
+            }
+        }
+        liveIndicators = kept;
+    }
+
+    // ---------------------------------------------------------------- keyed side
+
+    @Override
+    public void processElement(KeyedInput in, ReadOnlyContext ctx, Collector<Match> out) throws Exception {
+        long watermark = ctx.timerService().currentWatermark();
+        if (in.connection != null) {
+            processConnection(in.connection, watermark, ctx, out);
+        } else {
+            processProbe(in.probe, watermark, ctx, out);
+        }
+    }
+
+    private void processConnection(Connection c, long watermark, ReadOnlyContext ctx, Collector<Match> out)
+            throws Exception {
+        connectionsProcessed.inc();
+        long ts = EventTimes.toMillis(c.timeGenerated);
+        long judgedThrough = Long.MIN_VALUE;
+        if (ts <= watermark) {
+            // Behind the watermark (SPEC 4.4): judge it now on what is known, mark it late.
+            c.late = true;
+            lateConnections.inc();
+            judgedThrough = watermark;
+            IpIndicators entry = ctx.getBroadcastState(StateDescriptors.INDICATORS_BY_IP).get(c.ip);
+            if (entry != null) {
+                long upTo = EventTimes.millisToNanos(watermark + 1) - 1;
+                List<Match> found = new ArrayList<>();
+                for (IndicatorTimeline t : entry.timelines) {
+                    addIfDetected(found, c, t.versions, upTo);
+                }
+                emit(found, out);
+            }
+            if (ts + settings.lookbackMillis() <= watermark) {
+                return; // no indicator can still arrive in time for it
+            }
+        } else {
+            ctx.timerService().registerEventTimeTimer(ts);
+        }
+        BufferedConnection[] at = buffered.get(ts);
+        buffered.put(ts, append(at, new BufferedConnection(c, judgedThrough)));
+        ctx.timerService().registerEventTimeTimer(ts + settings.lookbackMillis());
+    }
+
+    private void processProbe(Indicator probe, long watermark, ReadOnlyContext ctx, Collector<Match> out)
+            throws Exception {
+        long ts = EventTimes.toMillis(probe.timeGenerated);
+        if (ts > watermark) {
+            Indicator[] pending = probes.get(ts);
+            probes.put(ts, pending == null ? new Indicator[] {probe} : append(pending, probe));
+            ctx.timerService().registerEventTimeTimer(ts);
+            return;
+        }
+        // A late indicator row: retro-match it now against what is buffered (best effort).
+        IpIndicators entry = ctx.getBroadcastState(StateDescriptors.INDICATORS_BY_IP).get(ctx.getCurrentKey());
+        IndicatorTimeline t = entry == null ? null : entry.find(probe.indicatorId);
+        Indicator[] versions = t == null ? new Indicator[0] : t.versions;
+        if (!Arrays.asList(versions).contains(probe)) {
+            versions = IndicatorVersions.insert(versions, probe);
+        }
+        List<Match> found = new ArrayList<>();
+        retroMatch(found, probe, versions, Long.MAX_VALUE);
+        emit(found, out);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Match> out) throws Exception {
+        IpIndicators entry = ctx.getBroadcastState(StateDescriptors.INDICATORS_BY_IP).get(ctx.getCurrentKey());
+        List<Match> found = new ArrayList<>();
+        if (entry != null) {
+            // Detections at tau = t_c for the connections of this instant.
+            BufferedConnection[] now = buffered.get(timestamp);
+            if (now != null) {
+                for (BufferedConnection b : now) {
+                    if (b.judgedThroughMillis < timestamp) {
+                        for (IndicatorTimeline t : entry.timelines) {
+                            if (MatchRules.matchesAt(t.versions, b.connection.timeGenerated,
+                                    b.connection.timeGenerated, b.connection.ip, settings.indicatorLookbackNanos())) {
+                                found.add(Match.of(b.connection, MatchRules.inForce(t.versions,
+                                        b.connection.timeGenerated), b.connection.timeGenerated,
+                                        b.connection.timeGeneratedDigits));
+                            }
+                        }
+                    }
+                }
+            }
+            // Detections at tau = TimeGenerated of the versions that arrived for this IP.
+            Indicator[] arrived = probes.get(timestamp);
+            if (arrived != null) {
+                for (Indicator probe : distinctByIdAndTime(arrived)) {
+                    IndicatorTimeline t = entry.find(probe.indicatorId);
+                    if (t != null) {
+                        retroMatch(found, probe, t.versions, timestamp);
+                    }
+                }
+            }
+        }
+        probes.remove(timestamp);
+        // Connections whose look-back has passed: no indicator can arrive in time for them now.
+        buffered.remove(timestamp - settings.lookbackMillis());
+        emit(found, out);
+    }
+
+    /** Matches whose least detection time is this probe's TimeGenerated (SPEC 2.3). */
+    private void retroMatch(List<Match> found, Indicator probe, Indicator[] versions, long judgedBefore)
+            throws Exception {
+        long tau = probe.timeGenerated;
+        long from = tau - settings.lookbackNanos();
+        for (Map.Entry<Long, BufferedConnection[]> e : buffered.entries()) {
+            for (BufferedConnection b : e.getValue()) {
+                long tc = b.connection.timeGenerated;
+                if (tc >= from && tc < tau && b.judgedThroughMillis < judgedBefore) {
+                    long detected = MatchRules.detectionTime(tc, b.connection.ip, versions,
+                            settings.lookbackNanos(), settings.indicatorLookbackNanos(), tau);
+                    if (detected == tau) {
+                        found.add(Match.of(b.connection, MatchRules.inForce(versions, tau), tau,
+                                probe.timeGeneratedDigits));
+                    }
+                }
+            }
+        }
+    }
+
+    private void addIfDetected(List<Match> found, Connection c, Indicator[] versions, long upTo) {
+        long tau = MatchRules.detectionTime(c.timeGenerated, c.ip, versions, settings.lookbackNanos(),
+                settings.indicatorLookbackNanos(), upTo);
+        if (tau != MatchRules.NONE) {
+            Indicator v = MatchRules.inForce(versions, tau);
+            int digits = tau == c.timeGenerated ? c.timeGeneratedDigits : v.timeGeneratedDigits;
+            found.add(Match.of(c, v, tau, digits));
+        }
+    }
+
+    private void emit(List<Match> found, Collector<Match> out) {
+        found.sort(EMIT_ORDER);
+        for (Match m : found) {
+            out.collect(m);
+        }
+        matchesEmitted.inc(found.size());
+    }
+
+    /** One probe per (IndicatorId, TimeGenerated): tied rows are judged once, on the version in force. */
+    private static Iterable<Indicator> distinctByIdAndTime(Indicator[] arrived) {
+        Map<String, Indicator> distinct = new TreeMap<>();
+        for (Indicator p : arrived) {
+            distinct.putIfAbsent(p.indicatorId + '\u0000' + p.timeGenerated, p);
+        }
+        return distinct.values();
+    }
+
+    private static BufferedConnection[] append(BufferedConnection[] a, BufferedConnection b) {
+        if (a == null) {
+            return new BufferedConnection[] {b};
+        }
+        BufferedConnection[] out = Arrays.copyOf(a, a.length + 1);
+        out[a.length] = b;
+        return out;
+    }
+
+    private static Indicator[] append(Indicator[] a, Indicator b) {
+        Indicator[] out = Arrays.copyOf(a, a.length + 1);
+        out[a.length] = b;
+        return out;
+    }
+}

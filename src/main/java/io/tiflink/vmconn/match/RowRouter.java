@@ -1,0 +1,61 @@
+package io.tiflink.vmconn.match;
+
+import io.tiflink.vmconn.StateDescriptors;
+import io.tiflink.vmconn.model.InputRecord;
+
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * First step after a source: dead letters leave by the side output (SPEC 5.3), readable but
+ * unusable rows are counted by reason and dropped (SPEC 1.2, 2.1), usable rows go on.
+ */
+abstract class RowRouter<T> extends ProcessFunction<InputRecord, T> {
+
+    private static final long serialVersionUID = 1L;
+
+    private transient MetricGroup metrics;
+    private transient Counter deadLetters;
+    private transient Counter accepted;
+    private transient Map<String, Counter> skipped;
+
+    /** Metric name prefix: "indicatorRows" or "connectionRows". */
+    abstract String metricPrefix();
+
+    /** The usable row, or null after {@link #skip(String)}. */
+    abstract T route(InputRecord record);
+
+    @Override
+    public void open(OpenContext openContext) {
+        metrics = getRuntimeContext().getMetricGroup();
+        deadLetters = metrics.counter("deadLetters");
+        accepted = metrics.counter(metricPrefix() + "Accepted");
+        skipped = new HashMap<>();
+    }
+
+    @Override
+    public void processElement(InputRecord record, Context ctx, Collector<T> out) {
+        if (record.deadLetter != null) {
+            deadLetters.inc();
+            ctx.output(StateDescriptors.DEAD_LETTERS, record.deadLetter);
+            return;
+        }
+        T row = route(record);
+        if (row != null) {
+            accepted.inc();
+            out.collect(row);
+        }
+    }
+
+    /** Counts a readable row that cannot be used, under metric {prefix}Skipped{reason=...}. */
+    void skip(String reason) {
+        skipped.computeIfAbsent(reason,
+                r -> metrics.addGroup("reason", r).counter(metricPrefix() + "Skipped")).inc();
+    }
+}
