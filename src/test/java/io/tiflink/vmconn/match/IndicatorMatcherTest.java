@@ -1,0 +1,211 @@
+package io.tiflink.vmconn.match;
+
+import io.tiflink.vmconn.config.DetectionSettings;
+import io.tiflink.vmconn.model.Connection;
+import io.tiflink.vmconn.model.Indicator;
+import io.tiflink.vmconn.model.Match;
+import io.tiflink.vmconn.testing.MatcherHarness;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import static io.tiflink.vmconn.testing.Rows.at;
+import static io.tiflink.vmconn.testing.Rows.connection;
+import static io.tiflink.vmconn.testing.Rows.expiring;
+import static io.tiflink.vmconn.testing.Rows.indicator;
+import static io.tiflink.vmconn.testing.Rows.millis;
+import static io.tiflink.vmconn.testing.Rows.revoked;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The matcher operator: event-time order, retro-match, state clean-up (SPEC 2, 4.3, 4.4). */
+class IndicatorMatcherTest {
+
+    private static final String IP = "203.0.113.7";
+    private static final DetectionSettings SETTINGS = DetectionSettings.defaults();
+
+    private MatcherHarness m;
+
+    @BeforeEach
+    void open() throws Exception {
+        m = new MatcherHarness(SETTINGS);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        m.close();
+    }
+
+    private static List<String> describe(List<Match> matches) {
+        return matches.stream().map(x -> x.indicator.indicatorId + "@" + x.connection.computer + "@"
+                + io.tiflink.vmconn.model.EventTimes.format(x.detectionTime, 0)).collect(Collectors.toList());
+    }
+
+    @Test
+    void connectionIsJudgedOnlyWhenTheWatermarkPassesIt() throws Exception {
+        m.indicator(indicator("i1", IP, "10:00")).connection(connection(IP, "10:05"));
+        m.watermark("10:04");
+        assertThat(m.matches()).isEmpty();
+        m.watermark("10:05");
+        assertThat(describe(m.matches())).containsExactly("i1@vm1.contoso.com@2026-11-27T10:05:00Z");
+    }
+
+    @Test
+    void indicatorArrivingAfterConnectionStillMatchesWithinLookback() throws Exception {
+        m.connection(connection(IP, "10:05")).watermark("10:30");
+        assertThat(m.matches()).isEmpty();
+        m.indicator(indicator("i1", IP, "10:40")).watermark("10:40");
+        List<Match> out = m.matches();
+        assertThat(describe(out)).containsExactly("i1@vm1.contoso.com@2026-11-27T10:40:00Z");
+        assertThat(out.get(0).indicator.indicatorId).isEqualTo("i1");
+    }
+
+    @Test
+    void indicatorArrivingMoreThanLookbackAfterConnectionDoesNotMatch() throws Exception {
+        m.connection(connection(IP, "10:05")).watermark("10:30");
+        m.indicator(indicator("i1", IP, "11:06")).watermark("12:00");
+        assertThat(m.matches()).isEmpty();
+    }
+
+    @Test
+    void eachMatchIsEmittedOnceEvenWhenLaterVersionsArrive() throws Exception {
+        m.indicator(indicator("i1", IP, "10:00")).connection(connection(IP, "10:05"))
+                .indicator(indicator("i1", IP, "10:30")).indicator(indicator("i1", IP, "10:50"));
+        m.watermark("12:00");
+        assertThat(describe(m.matches())).containsExactly("i1@vm1.contoso.com@2026-11-27T10:05:00Z");
+    }
+
+    @Test
+    void everyIndicatorOfAnIpGivesItsOwnMatch() throws Exception {
+        m.indicator(indicator("i2", IP, "10:00")).indicator(indicator("i1", IP, "09:00"))
+                .connection(connection(IP, "10:05")).watermark("11:00");
+        assertThat(describe(m.matches())).containsExactly(
+                "i1@vm1.contoso.com@2026-11-27T10:05:00Z", "i2@vm1.contoso.com@2026-11-27T10:05:00Z");
+    }
+
+    @Test
+    void revokedIndicatorStopsMatching() throws Exception {
+        m.indicator(indicator("i1", IP, "10:00")).indicator(revoked(indicator("i1", IP, "10:10")))
+                .connection(connection(IP, "10:05", "before")).connection(connection(IP, "10:15", "after"))
+                .watermark("12:00");
+        assertThat(describe(m.matches())).containsExactly("i1@before@2026-11-27T10:05:00Z");
+    }
+
+    @Test
+    void resultDoesNotDependOnWhichInputRunsAhead() throws Exception {
+        Indicator[] rows = {indicator("i1", IP, "10:00"), revoked(indicator("i1", IP, "10:20")),
+            indicator("i1", IP, "10:40"), indicator("i2", IP, "10:50")};
+        Connection[] conns = {connection(IP, "10:10", "a"), connection(IP, "10:30", "b"),
+            connection(IP, "10:45", "c"), connection(IP, "10:55", "d")};
+        // Indicators first.
+        for (Indicator i : rows) m.indicator(i);
+        for (Connection c : conns) m.connection(c);
+        m.watermark("12:00");
+        List<String> indicatorsFirst = describe(m.matches());
+        // Connections first, on a new operator.
+        try (MatcherHarness other = new MatcherHarness(SETTINGS)) {
+            for (Connection c : conns) other.connection(connection(c.remoteIp, timeOf(c), c.computer));
+            other.harness.processWatermark(millis("12:00")); // the connection side runs ahead
+            for (Indicator i : rows) other.indicator(i);
+            other.harness.processBroadcastWatermark(millis("12:00"));
+            assertThat(describe(other.matches())).containsExactlyElementsOf(indicatorsFirst);
+        }
+        assertThat(indicatorsFirst).containsExactly(
+                "i1@a@2026-11-27T10:10:00Z", "i1@b@2026-11-27T10:40:00Z", "i1@c@2026-11-27T10:45:00Z",
+                // i2 arrives at 10:50: a retro-match for every connection of the hour before it,
+                // the latest connection first (the one an alert reports, SPEC 3.2).
+                "i2@c@2026-11-27T10:50:00Z", "i2@b@2026-11-27T10:50:00Z", "i2@a@2026-11-27T10:50:00Z",
+                "i1@d@2026-11-27T10:55:00Z",
+                "i2@d@2026-11-27T10:55:00Z");
+    }
+
+    private static String timeOf(Connection c) {
+        return io.tiflink.vmconn.model.EventTimes.format(c.timeGenerated, c.timeGeneratedDigits);
+    }
+
+    @Test
+    void silentIndicatorFeedDoesNotHoldBackMatchesOnceItsWatermarkIsIdle() throws Exception {
+        // An idle input's watermark is ignored by Flink; here the broadcast side simply is at MAX.
+        m.indicator(indicator("i1", IP, "10:00"));
+        m.harness.processBroadcastWatermark(Long.MAX_VALUE);
+        m.connection(connection(IP, "10:05"));
+        m.harness.processWatermark(millis("10:05"));
+        assertThat(m.matches()).hasSize(1);
+    }
+
+    @Test
+    void lateConnectionIsStillMatchedAndMarkedLate() throws Exception {
+        m.indicator(indicator("i1", IP, "10:00")).watermark("11:00");
+        m.connection(connection(IP, "10:05"));
+        assertThat(m.matches()).hasSize(1);
+        assertThat(m.matches().get(0).connection.late).isTrue();
+        assertThat(m.matches().get(0).detectionTime).isEqualTo(at("10:05"));
+    }
+
+    @Test
+    void lateConnectionIsJudgedAgainstAnIndicatorThatHasExpiredSince() throws Exception {
+        m.indicator(expiring(indicator("i1", IP, "10:00"), "10:30")).watermark("10:50");
+        m.tick(millis("10:50"));
+        m.connection(connection(IP, "10:10"));
+        assertThat(describe(m.matches())).containsExactly("i1@vm1.contoso.com@2026-11-27T10:10:00Z");
+    }
+
+    @Test
+    void keyedAndBroadcastStateEmptyOutAfterExpiryAndLookback() throws Exception {
+        m.indicator(expiring(indicator("i1", IP, "10:00"), "11:00"))
+                .indicator(expiring(indicator("i2", "198.51.100.9", "10:00"), "10:30"))
+                .connection(connection(IP, "10:05")).connection(connection("192.0.2.1", "10:06"));
+        m.watermark("10:10");
+        assertThat(m.keyedStateEntries()).isPositive();
+        assertThat(m.harness.numEventTimeTimers()).isPositive();
+        assertThat(m.broadcastIps()).containsExactlyInAnyOrder(IP, "198.51.100.9");
+        // Past i2's expiry plus L and the allowed lateness: i2 leaves, i1 stays.
+        long afterI2 = millis("10:30") + SETTINGS.lookbackMillis() + SETTINGS.allowedLatenessMillis();
+        m.watermark(afterI2).tick(afterI2);
+        assertThat(m.broadcastIps()).containsExactly(IP);
+        // Past i1's expiry likewise: broadcast state is empty, and so are keyed state and timers.
+        long afterI1 = millis("11:00") + SETTINGS.lookbackMillis() + SETTINGS.allowedLatenessMillis();
+        m.watermark(afterI1).tick(afterI1);
+        assertThat(m.broadcastEntries()).isZero();
+        assertThat(m.keyedStateEntries()).isZero();
+        assertThat(m.harness.numEventTimeTimers()).isZero();
+        assertThat(m.matches()).hasSize(1);
+    }
+
+    @Test
+    void indicatorLeavesTheOldIpWhenItMovesToAnotherAndTheOldVersionIsPast() throws Exception {
+        DetectionSettings noSlack = SETTINGS.withLookback(Duration.ofMinutes(10))
+                .withAllowedLateness(Duration.ZERO);
+        try (MatcherHarness h = new MatcherHarness(noSlack)) {
+            h.indicator(indicator("i1", IP, "10:00")).indicator(indicator("i1", "198.51.100.1", "10:30"));
+            h.watermark("10:20").tick(millis("10:20"));
+            assertThat(h.broadcastIps()).containsExactlyInAnyOrder(IP, "198.51.100.1");
+            long past = millis("10:30") + Duration.ofMinutes(10).toMillis() + 60_000;
+            h.watermark(past).tick(past);
+            assertThat(h.broadcastIps()).containsExactly("198.51.100.1");
+        }
+    }
+
+    @Test
+    void stateSurvivesASnapshotAndRestore() throws Exception {
+        m.indicator(indicator("i1", IP, "10:00")).connection(connection(IP, "09:30")).watermark("09:40");
+        var snapshot = m.harness.snapshot(1L, 1L);
+        var h = new org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness<>(
+                new org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator<>(
+                        new IndicatorMatcher(SETTINGS), List.of(io.tiflink.vmconn.StateDescriptors.INDICATORS_BY_IP,
+                        io.tiflink.vmconn.StateDescriptors.INDICATOR_IPS)),
+                io.tiflink.vmconn.DetectionWorkflow::matcherKey, org.apache.flink.api.common.typeinfo.Types.STRING,
+                1, 1, 0);
+        h.setup();
+        h.initializeState(snapshot);
+        h.open();
+        h.processWatermark(millis("12:00"));
+        h.processBroadcastWatermark(millis("12:00"));
+        assertThat(describe(h.extractOutputValues())).containsExactly("i1@vm1.contoso.com@2026-11-27T10:00:00Z");
+        h.close();
+    }
+}

@@ -1,0 +1,93 @@
+package io.tiflink.vmconn.testing;
+
+import io.tiflink.vmconn.DetectionWorkflow;
+import io.tiflink.vmconn.StateDescriptors;
+import io.tiflink.vmconn.config.DetectionSettings;
+import io.tiflink.vmconn.match.IndicatorMatcher;
+import io.tiflink.vmconn.model.Connection;
+import io.tiflink.vmconn.model.EventTimes;
+import io.tiflink.vmconn.model.Indicator;
+import io.tiflink.vmconn.model.IndicatorEvent;
+import io.tiflink.vmconn.model.KeyedInput;
+import io.tiflink.vmconn.model.Match;
+
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The matcher in Flink's operator harness, driven the way the workflow drives it. */
+public final class MatcherHarness implements AutoCloseable {
+
+    public final KeyedBroadcastOperatorTestHarness<String, KeyedInput, IndicatorEvent, Match> harness;
+
+    public MatcherHarness(DetectionSettings settings) throws Exception {
+        harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(new IndicatorMatcher(settings),
+                DetectionWorkflow::matcherKey, Types.STRING,
+                StateDescriptors.INDICATORS_BY_IP, StateDescriptors.INDICATOR_IPS);
+    }
+
+    /** An indicator row: its broadcast copy and its probe, as the workflow sends both. */
+    public MatcherHarness indicator(Indicator i) throws Exception {
+        long ts = EventTimes.toMillis(i.timeGenerated);
+        harness.processBroadcastElement(IndicatorEvent.version(i), ts);
+        harness.processElement(KeyedInput.probe(i), ts);
+        return this;
+    }
+
+    public MatcherHarness connection(Connection c) throws Exception {
+        harness.processElement(KeyedInput.connection(c), EventTimes.toMillis(c.timeGenerated));
+        return this;
+    }
+
+    /** Both inputs' watermarks to this instant (Flink millis). */
+    public MatcherHarness watermark(long millis) throws Exception {
+        harness.processWatermark(millis);
+        harness.processBroadcastWatermark(millis);
+        return this;
+    }
+
+    public MatcherHarness watermark(String time) throws Exception {
+        return watermark(Rows.millis(time));
+    }
+
+    /** A tick as the connection side's watermark sends it (sweeps expired indicators). */
+    public MatcherHarness tick(long millis) throws Exception {
+        harness.processBroadcastElement(IndicatorEvent.tick(millis), millis);
+        return this;
+    }
+
+    public List<Match> matches() {
+        return harness.extractOutputValues();
+    }
+
+    public int broadcastEntries() throws Exception {
+        int n = 0;
+        for (Map.Entry<String, ?> ignored : harness.getBroadcastState(StateDescriptors.INDICATORS_BY_IP).entries()) {
+            n++;
+        }
+        for (Map.Entry<String, ?> ignored : harness.getBroadcastState(StateDescriptors.INDICATOR_IPS).entries()) {
+            n++;
+        }
+        return n;
+    }
+
+    public List<String> broadcastIps() throws Exception {
+        List<String> ips = new ArrayList<>();
+        harness.getBroadcastState(StateDescriptors.INDICATORS_BY_IP).entries().forEach(e -> ips.add(e.getKey()));
+        return ips;
+    }
+
+    public int keyedStateEntries() {
+        return ((HeapKeyedStateBackend<?>) harness.getOperator().getKeyedStateBackend()).numKeyValueStateEntries();
+    }
+
+    @Override
+    public void close() throws Exception {
+        harness.close();
+    }
+}
