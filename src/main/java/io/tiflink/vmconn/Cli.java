@@ -47,6 +47,21 @@ public final class Cli {
                     }
                     return FileReplay.run(o.parse(rest), err);
                 }
+                case "run": {
+                    if (help) {
+                        out.println(io.tiflink.vmconn.io.KafkaJob.help(io.tiflink.vmconn.io.KafkaJob.options(true),
+                                "java -jar ti-ip-vmconnection-local.jar run"));
+                        return 0;
+                    }
+                    return io.tiflink.vmconn.io.KafkaJob.runLocal(rest, err);
+                }
+                case "demo": {
+                    if (help) {
+                        out.println(io.tiflink.vmconn.demo.Demo.options().help(io.tiflink.vmconn.demo.Demo.USAGE));
+                        return 0;
+                    }
+                    return io.tiflink.vmconn.demo.Demo.run(io.tiflink.vmconn.demo.Demo.options().parse(rest), out, err);
+                }
                 default:
                     err.println("unknown command '" + command + "'\n\n" + USAGE);
                     return 2;

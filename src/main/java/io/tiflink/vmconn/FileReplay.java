@@ -76,14 +76,19 @@ public final class FileReplay {
         DataStream<InputRecord> conn = fileSource(env, connections, RowParser.Table.CONNECTIONS, settings,
                 boundedWatermarks ? InputWatermarks.forConnections(settings) : InputWatermarks.atEndOfInput(),
                 Uids.CONNECTION_SOURCE);
-        DetectionWorkflow.Outputs out = DetectionWorkflow.define(ind, conn, settings);
+        sinks(DetectionWorkflow.define(ind, conn, settings), alertsPath, deadLettersPath);
+    }
+
+    /** Alerts and dead letters to JSON Lines files. */
+    public static void sinks(DetectionWorkflow.Outputs out, String alertsPath, String deadLettersPath) {
         out.alerts.sinkTo(new LineFileSink<>(alertsPath, AlertJson::toJson))
                 .name("Alert file").uid(Uids.ALERT_SINK).setParallelism(1);
         out.deadLetters.sinkTo(new LineFileSink<>(deadLettersPath, DeadLetterJson::toJson))
                 .name("Dead-letter file").uid(Uids.DEAD_LETTER_SINK).setParallelism(1);
     }
 
-    private static DataStream<InputRecord> fileSource(StreamExecutionEnvironment env, String file,
+    /** A JSON Lines file as one input, read in file order, with event time per the given strategy. */
+    public static DataStream<InputRecord> fileSource(StreamExecutionEnvironment env, String file,
                                                       RowParser.Table table, DetectionSettings settings,
                                                       WatermarkStrategy<InputRecord> watermarks, String uid) {
         RowParser parser = new RowParser(table, settings.outOfOrdernessNanos());

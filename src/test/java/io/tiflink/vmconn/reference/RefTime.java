@@ -22,15 +22,10 @@ public final class RefTime {
             "(\\d{4})-(\\d{2})-(\\d{2})T(\\d{2}):(\\d{2}):(\\d{2})(?:\\.(\\d{1,9}))?(Z|[+-]\\d{2}:\\d{2})");
 
     /** An instant together with the number of fractional digits of the text it was read from. */
-    public record Stamp(Instant instant, int digits) implements Comparable<Stamp> {
+    public record Stamp(Instant instant, int digits) {
 
         public String format() {
             return RefTime.format(instant, digits);
-        }
-
-        @Override
-        public int compareTo(Stamp o) {
-            return instant.compareTo(o.instant);
         }
     }
 

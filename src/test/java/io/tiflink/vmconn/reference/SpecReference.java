@@ -146,6 +146,12 @@ public final class SpecReference {
 
     // ------------------------------------------------------------------------------------ API
 
+    /** The order of {@link #expectedAlerts}: WindowStart (as an instant), then IndicatorId, then TI_ipEntity. */
+    public static final Comparator<JsonNode> ALERT_ORDER = Comparator
+            .comparing((JsonNode a) -> Instant.parse(a.get("WindowStart").textValue()))
+            .thenComparing(a -> a.get("IndicatorId").asText())
+            .thenComparing(a -> a.get("TI_ipEntity").asText());
+
     public static List<ObjectNode> expectedAlerts(
             List<String> indicatorLines, List<String> connectionLines, Settings s) {
         return analyse(indicatorLines, connectionLines, s).alerts();
@@ -249,10 +255,7 @@ public final class SpecReference {
         for (Map.Entry<GroupKey, List<Match>> e : groups.entrySet()) {
             alerts.add(alert(e.getKey(), e.getValue(), windowNanos, s));
         }
-        alerts.sort(Comparator
-                .comparing((ObjectNode a) -> Instant.parse(a.get("WindowStart").textValue()))
-                .thenComparing(a -> a.get("IndicatorId").textValue())
-                .thenComparing(a -> a.get("TI_ipEntity").textValue()));
+        alerts.sort(ALERT_ORDER);
 
         return new Result(List.copyOf(alerts), indDead[0], connDead[0], Map.copyOf(counters), lateRows,
                 matches.size());
@@ -456,7 +459,8 @@ public final class SpecReference {
 
     /** SPEC 1.6 / brief: JSON true, or a string equal to "true" ignoring case. */
     static boolean isTrue(JsonNode v) {
-        return v != null && (v.isBoolean() ? v.booleanValue() : v.isTextual() && v.textValue().equalsIgnoreCase("true"));
+        // Decision shared with the job (README): "true" in any case, surrounding white space ignored.
+        return v != null && (v.isBoolean() ? v.booleanValue() : v.isTextual() && v.textValue().trim().equalsIgnoreCase("true"));
     }
 
     /** The text of a column as received: a string's value, a number's plain text; null when missing or null. */
