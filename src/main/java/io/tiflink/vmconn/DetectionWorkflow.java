@@ -42,18 +42,23 @@ public final class DetectionWorkflow {
 
     public static Outputs define(DataStream<InputRecord> indicatorRecords, DataStream<InputRecord> connectionRecords,
                                  DetectionSettings settings) {
-        SingleOutputStreamOperator<Indicator> indicators = indicatorRecords
+        // The row steps run at their source's parallelism, chained to it: rows stay in input order.
+        SingleOutputStreamOperator<Indicator> indicators = sameParallelism(indicatorRecords
                 .process(new IndicatorRows(settings.exclusions()), TypeInformation.of(Indicator.class))
-                .name("Indicator rows (SPEC 1.1-1.3)").uid(Uids.INDICATOR_ROWS);
-        SingleOutputStreamOperator<Connection> connections = connectionRecords
+                .name("Indicator rows (SPEC 1.1-1.3)").uid(Uids.INDICATOR_ROWS), indicatorRecords);
+        SingleOutputStreamOperator<Connection> connections = sameParallelism(connectionRecords
                 .process(new ConnectionRows(), TypeInformation.of(Connection.class))
-                .name("Connection rows (SPEC 2.1)").uid(Uids.CONNECTION_ROWS);
+                .name("Connection rows (SPEC 2.1)").uid(Uids.CONNECTION_ROWS), connectionRecords);
 
         DataStream<IndicatorEvent> ticks = connections
                 .transform("Watermark ticks", TypeInformation.of(IndicatorEvent.class),
                         new WatermarkTicker(IndicatorMatcher.SWEEP_INTERVAL_MILLIS))
                 .uid(Uids.WATERMARK_TICKS);
+        // Keyed by IndicatorId before the broadcast: every row of one indicator reaches every matcher
+        // task through one channel, in input order, so ties on TimeGenerated resolve alike everywhere
+        // (SPEC 1.5) whatever the parallelism.
         BroadcastStream<IndicatorEvent> indicatorState = indicators
+                .keyBy(DetectionWorkflow::indicatorKey, Types.STRING)
                 .map(IndicatorEvent::version, TypeInformation.of(IndicatorEvent.class))
                 .name("Indicator versions").uid(Uids.INDICATOR_EVENTS)
                 .union(ticks)
@@ -79,6 +84,17 @@ public final class DetectionWorkflow {
         DataStream<DeadLetter> deadLetters = indicators.getSideOutput(StateDescriptors.DEAD_LETTERS)
                 .union(connections.getSideOutput(StateDescriptors.DEAD_LETTERS));
         return new Outputs(alerts, deadLetters);
+    }
+
+    private static <T> SingleOutputStreamOperator<T> sameParallelism(SingleOutputStreamOperator<T> op,
+                                                                     DataStream<?> input) {
+        int p = input.getParallelism();
+        return p > 0 ? op.setParallelism(p) : op;
+    }
+
+    /** Key of the indicator rows on their way to the broadcast. */
+    public static String indicatorKey(Indicator row) {
+        return row.indicatorId;
     }
 
     /** Key of the matcher: the canonical IP of a connection or probe. */

@@ -12,8 +12,9 @@ import io.tiflink.vmconn.model.InputRecord;
 import io.tiflink.vmconn.reference.Scenario;
 import io.tiflink.vmconn.reference.ScenarioGenerator;
 import io.tiflink.vmconn.reference.SpecReference;
+import io.tiflink.vmconn.testing.ReferenceSettings;
+import io.tiflink.vmconn.testing.ScenarioLines;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
@@ -47,16 +48,11 @@ class DetectionWorkflowIT {
             new MiniClusterResourceConfiguration.Builder()
                     .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-
     @TempDir
     Path dir;
 
     static DetectionSettings settingsOf(SpecReference.Settings s) {
-        return DetectionSettings.defaults().withWindow(s.window()).withLookback(s.lookback())
-                .withIndicatorLookback(s.indicatorLookback()).withOutOfOrderness(s.outOfOrderness())
-                .withEmitMode(EmitMode.parse(s.emitMode())).withExtraExcludedRanges(s.extraExcludedCidrs())
-                .withIdleness(java.time.Duration.ZERO);
+        return ReferenceSettings.toJob(s);
     }
 
     private static StreamExecutionEnvironment env() {
@@ -117,31 +113,25 @@ class DetectionWorkflowIT {
         AlertComparison.assertSameAlerts(AlertComparison.readLines(alerts), sc.expectedAlerts());
     }
 
-    /** Lines in TimeGenerated order (stable: ties keep their order); unreadable lines stay after their neighbour. */
-    static List<String> sortedByTime(List<String> lines) {
-        List<long[]> keyed = new ArrayList<>();
-        long last = Long.MIN_VALUE;
-        for (int i = 0; i < lines.size(); i++) {
-            long t = firstTime(lines.get(i));
-            last = t == Long.MIN_VALUE ? last : t;
-            keyed.add(new long[] {last, i});
-        }
-        keyed.sort((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
-        List<String> out = new ArrayList<>();
-        keyed.forEach(k -> out.add(lines.get((int) k[1])));
-        return out;
+    @ParameterizedTest(name = "seed {0}")
+    @CsvSource({"21", "22"})
+    void streamingWithLateRowsEndsWithTheSpecAlertsOncePerIdUpdatesAreApplied(long seed) throws Exception {
+        // Rows up to 45 minutes behind their input's watermark: their groups may already have alerted,
+        // so the job re-emits the group under the same AlertId, marked late. A consumer that keeps the
+        // last alert per AlertId holds exactly the SPEC's alerts.
+        Scenario sc = ScenarioGenerator.generate(seed, 600, true);
+        sc.writeTo(dir);
+        Path alerts = dir.resolve("alerts.jsonl");
+        StreamExecutionEnvironment env = env();
+        FileReplay.define(env, dir.resolve(Scenario.INDICATORS_FILE).toString(),
+                dir.resolve(Scenario.CONNECTIONS_FILE).toString(), alerts.toString(),
+                dir.resolve("dead.jsonl").toString(), settingsOf(sc.settings()), true);
+        env.execute("streaming with late rows, seed " + seed);
+        AlertComparison.assertSameAlerts(AlertComparison.readLines(alerts), sc.expectedAlerts());
     }
 
-    private static long firstTime(String line) {
-        try {
-            var node = MAPPER.readTree(line);
-            var row = node.has("records") && node.get("records").isArray() && node.get("records").size() > 0
-                    ? node.get("records").get(0) : node;
-            long t = io.tiflink.vmconn.model.EventTimes.parseNanos(row.path("TimeGenerated").asText(null));
-            return t == io.tiflink.vmconn.model.EventTimes.UNREADABLE ? Long.MIN_VALUE : t;
-        } catch (Exception e) {
-            return Long.MIN_VALUE;
-        }
+    static List<String> sortedByTime(List<String> lines) {
+        return ScenarioLines.sortedByTime(lines);
     }
 
     /** Holds an input back: sleeps before its first record (its watermarks wait behind it). */

@@ -1,0 +1,60 @@
+package io.tiflink.vmconn.testing;
+
+import io.tiflink.vmconn.model.EventTimes;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Orders and cuts JSON Lines inputs by event time. */
+public final class ScenarioLines {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private ScenarioLines() {}
+
+    /** Lines in TimeGenerated order (stable: ties keep their order); unreadable lines stay after their neighbour. */
+    public static List<String> sortedByTime(List<String> lines) {
+        List<long[]> keyed = new ArrayList<>();
+        long last = Long.MIN_VALUE;
+        for (int i = 0; i < lines.size(); i++) {
+            long t = firstTime(lines.get(i));
+            last = t == Long.MIN_VALUE ? last : t;
+            keyed.add(new long[] {last, i});
+        }
+        keyed.sort((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
+        List<String> out = new ArrayList<>();
+        keyed.forEach(k -> out.add(lines.get((int) k[1])));
+        return out;
+    }
+
+    /** How many of the (sorted) lines come before the instant. */
+    public static int countBefore(List<String> sortedLines, long nanos) {
+        int n = 0;
+        long last = Long.MIN_VALUE;
+        for (String line : sortedLines) {
+            long t = firstTime(line);
+            last = t == Long.MIN_VALUE ? last : t;
+            if (last >= nanos) {
+                break;
+            }
+            n++;
+        }
+        return n;
+    }
+
+    /** TimeGenerated of a line's (first) row; Long.MIN_VALUE when it has none. */
+    public static long firstTime(String line) {
+        try {
+            JsonNode node = MAPPER.readTree(line);
+            JsonNode row = node.has("records") && node.get("records").isArray() && node.get("records").size() > 0
+                    ? node.get("records").get(0) : node;
+            long t = EventTimes.parseNanos(row.path("TimeGenerated").asText(null));
+            return t == EventTimes.UNREADABLE ? Long.MIN_VALUE : t;
+        } catch (Exception e) {
+            return Long.MIN_VALUE;
+        }
+    }
+}
