@@ -110,8 +110,10 @@ public class AlertAggregator extends KeyedProcessFunction<String, Match, Alert> 
         group.pending = false;
         group.emitted = true;
         alertsEmitted.inc();
+        getRuntimeContext().getLongCounter("alerts.emitted").add(1L);
         if (alert.late) {
             lateAlerts.inc();
+            getRuntimeContext().getLongCounter("alerts.late").add(1L);
         }
         out.collect(alert);
     }

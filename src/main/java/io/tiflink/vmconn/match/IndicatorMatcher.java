@@ -216,6 +216,7 @@ public class IndicatorMatcher extends KeyedBroadcastProcessFunction<String, Keye
             // Behind the watermark (SPEC 4.4): judge it now on what is known, mark it late.
             c.late = true;
             lateConnections.inc();
+            getRuntimeContext().getLongCounter("connections.late").add(1L);
             judgedThrough = watermark;
             IpIndicators entry = ctx.getBroadcastState(StateDescriptors.INDICATORS_BY_IP).get(c.ip);
             if (entry != null) {
@@ -332,6 +333,9 @@ public class IndicatorMatcher extends KeyedBroadcastProcessFunction<String, Keye
             out.collect(m);
         }
         matchesEmitted.inc(found.size());
+        if (!found.isEmpty()) {
+            getRuntimeContext().getLongCounter("matches").add(found.size());
+        }
     }
 
     /** One probe per (IndicatorId, TimeGenerated): tied rows are judged once, on the version in force. */

@@ -3,6 +3,7 @@ package io.tiflink.vmconn.match;
 import io.tiflink.vmconn.StateDescriptors;
 import io.tiflink.vmconn.model.InputRecord;
 
+import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
@@ -24,6 +25,8 @@ abstract class RowRouter<T> extends ProcessFunction<InputRecord, T> {
     private transient Counter deadLetters;
     private transient Counter accepted;
     private transient Map<String, Counter> skipped;
+    private transient LongCounter deadLettersTotal;
+    private transient LongCounter acceptedTotal;
 
     /** Metric name prefix: "indicatorRows" or "connectionRows". */
     abstract String metricPrefix();
@@ -37,18 +40,23 @@ abstract class RowRouter<T> extends ProcessFunction<InputRecord, T> {
         deadLetters = metrics.counter("deadLetters");
         accepted = metrics.counter(metricPrefix() + "Accepted");
         skipped = new HashMap<>();
+        // Accumulators: the same counts, summed over subtasks, for the replay's closing summary.
+        deadLettersTotal = getRuntimeContext().getLongCounter("deadLetters." + metricPrefix());
+        acceptedTotal = getRuntimeContext().getLongCounter(metricPrefix() + ".accepted");
     }
 
     @Override
     public void processElement(InputRecord record, Context ctx, Collector<T> out) {
         if (record.deadLetter != null) {
             deadLetters.inc();
+            deadLettersTotal.add(1L);
             ctx.output(StateDescriptors.DEAD_LETTERS, record.deadLetter);
             return;
         }
         T row = route(record);
         if (row != null) {
             accepted.inc();
+            acceptedTotal.add(1L);
             out.collect(row);
         }
     }
@@ -57,5 +65,6 @@ abstract class RowRouter<T> extends ProcessFunction<InputRecord, T> {
     void skip(String reason) {
         skipped.computeIfAbsent(reason,
                 r -> metrics.addGroup("reason", r).counter(metricPrefix() + "Skipped")).inc();
+        getRuntimeContext().getLongCounter(metricPrefix() + ".skipped." + reason).add(1L);
     }
 }
