@@ -25,7 +25,7 @@ public final class TiVmConnectionJob {
             System.out.println(KafkaJob.help(KafkaJob.options(false), "flink run ti-ip-vmconnection-1.0.0.jar"));
             return;
         }
-        KafkaJob.Config c = KafkaJob.Config.parse(KafkaJob.options(false), args, false);
+        KafkaJob.Config c = KafkaJob.Config.parse(KafkaJob.options(false), args);
         StreamExecutionEnvironment env = FlinkEnvironments.submitted();
         if (c.options.has("parallelism")) {
             env.setParallelism(c.options.getInt("parallelism"));

@@ -4,12 +4,12 @@ import io.tiflink.vmconn.DetectionWorkflow;
 import io.tiflink.vmconn.FlinkEnvironments;
 import io.tiflink.vmconn.Uids;
 import io.tiflink.vmconn.config.DetectionSettings;
+import io.tiflink.vmconn.config.Durations;
 import io.tiflink.vmconn.config.Options;
 import io.tiflink.vmconn.model.Alert;
 import io.tiflink.vmconn.model.DeadLetter;
 import io.tiflink.vmconn.model.InputRecord;
 
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
@@ -58,7 +58,7 @@ public final class KafkaJob {
         public final Duration checkpointInterval;
         /** Null: the cluster's (or, locally, in memory). */
         public final String checkpointDir;
-        /** Null: a fresh start. Only for local runs; on a cluster use {@code flink run -s}. */
+        /** Null: a fresh start (or whatever {@code flink run -s} says, on a cluster). */
         public final String restoreFrom;
 
         Config(Options options, DetectionSettings detection, KafkaSettings kafka, Duration checkpointInterval,
@@ -71,11 +71,8 @@ public final class KafkaJob {
             this.restoreFrom = restoreFrom;
         }
 
-        /**
-         * Parses {@code args} against {@code o} (from {@link #options}, with the same
-         * {@code local}), {@code --kafka.*} included.
-         */
-        public static Config parse(Options o, String[] args, boolean local) {
+        /** Parses {@code args} against {@code o} (from {@link #options}), {@code --kafka.*} included. */
+        public static Config parse(Options o, String[] args) {
             Map<String, String> clientProperties = new LinkedHashMap<>();
             o.parse(KafkaSettings.extractClientProperties(args, clientProperties));
             KafkaSettings kafka = KafkaSettings.from(o, clientProperties);
@@ -88,7 +85,7 @@ public final class KafkaJob {
                         + "give a --checkpoint-interval above 0, or use --delivery at-least-once");
             }
             return new Config(o, o.detectionSettings(), kafka, interval, blankToNull(o.get("checkpoint-dir")),
-                    local ? blankToNull(o.get("restore-from")) : null);
+                    blankToNull(o.get("restore-from")));
         }
 
         /** Safe to log: secrets masked. */
@@ -96,7 +93,7 @@ public final class KafkaJob {
             return "detection: " + detection + "\n"
                     + "kafka: " + kafka.describe() + "\n"
                     + "checkpoints: " + (checkpointInterval.isZero() ? "off"
-                    : "every " + io.tiflink.vmconn.config.Durations.format(checkpointInterval)
+                    : "every " + Durations.format(checkpointInterval)
                     + (checkpointDir == null ? "" : " in " + checkpointDir))
                     + (restoreFrom == null ? "" : ", restoring from " + restoreFrom);
         }
@@ -108,8 +105,8 @@ public final class KafkaJob {
 
     /**
      * The options of the Kafka job, {@code --bootstrap-servers} first. {@code local}: the
-     * {@code run} command on a MiniCluster (adds the web UI port and a checkpoint to restore
-     * from); otherwise the job jar on a cluster (parallelism defaults to the cluster's).
+     * {@code run} command on a MiniCluster (adds the web UI port); otherwise the job jar on a
+     * cluster (parallelism defaults to the cluster's).
      */
     public static Options options(boolean local) {
         Options o = KafkaSettings.declare(new Options());
@@ -118,8 +115,9 @@ public final class KafkaJob {
                         + "checkpoint (exactly-once). 0 = off (needs --delivery at-least-once)");
         o.declare("checkpoint-dir", null, "durable checkpoint storage (file:///..., s3://...), retained on cancel "
                 + "so the job can resume from it (default: " + (local ? "in memory" : "the cluster's") + ")");
+        o.declare("restore-from", null, "a retained checkpoint or savepoint directory to resume from"
+                + (local ? "" : " (as flink run -s)"));
         if (local) {
-            o.declare("restore-from", null, "a retained checkpoint or savepoint directory to resume from");
             o.declare("web-ui-port", "8081", "Flink web UI on localhost (0 = none)");
         }
         o.declareDetection();
@@ -231,7 +229,8 @@ public final class KafkaJob {
 
     /** {@code run}: the Kafka job on a local MiniCluster until stopped (Ctrl-C). */
     public static int runLocal(String[] args, PrintStream log) throws Exception {
-        Config c = Config.parse(options(true), args, true);
+        Config c = Config.parse(options(true), args);
+        quietSinkMetricWarnings();
         int parallelism = c.options.getInt("parallelism");
         int webUi = c.options.getInt("web-ui-port");
         StreamExecutionEnvironment env = FlinkEnvironments.local(parallelism, webUi);
@@ -246,5 +245,24 @@ public final class KafkaJob {
         }
         env.execute(JOB_NAME);
         return 0;
+    }
+
+    /**
+     * The Kafka sink's committer registers a metric again at every checkpoint, and Flink warns
+     * about the name collision each time ("Name collision: Group already contains a Metric with
+     * the name 'pendingCommittables'"): harmless noise. Turns that logger down to ERROR when log4j
+     * is the logging backend, as in the -local.jar (on a cluster, set
+     * {@code logger.metricgroup.name = org.apache.flink.metrics.MetricGroup} to ERROR in its
+     * log4j configuration).
+     */
+    public static void quietSinkMetricWarnings() {
+        try {
+            Class<?> level = Class.forName("org.apache.logging.log4j.Level");
+            Class.forName("org.apache.logging.log4j.core.config.Configurator")
+                    .getMethod("setLevel", String.class, level)
+                    .invoke(null, "org.apache.flink.metrics.MetricGroup", level.getField("ERROR").get(null));
+        } catch (ReflectiveOperationException | LinkageError e) {
+            // another logging backend: leave it as configured
+        }
     }
 }
