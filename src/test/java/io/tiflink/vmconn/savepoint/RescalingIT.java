@@ -9,8 +9,9 @@ import io.tiflink.vmconn.testing.ScenarioLines;
 import io.tiflink.vmconn.workflow.AlertComparison;
 import io.tiflink.vmconn.testing.ReferenceSettings;
 
+import io.tiflink.vmconn.testing.MiniClusters;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -30,9 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RescalingIT {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension FLINK = MiniClusters.twoSlots();
 
     @TempDir
     Path dir;

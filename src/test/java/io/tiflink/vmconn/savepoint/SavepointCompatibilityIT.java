@@ -6,8 +6,9 @@ import io.tiflink.vmconn.testing.PhasedJob;
 import io.tiflink.vmconn.testing.ReferenceSettings;
 import io.tiflink.vmconn.workflow.AlertComparison;
 
+import io.tiflink.vmconn.testing.MiniClusters;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -37,9 +38,7 @@ class SavepointCompatibilityIT {
     static final Path FIXTURES = Paths.get("src/test/resources/savepoints");
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension FLINK = MiniClusters.twoSlots();
 
     @TempDir
     Path tmp;

@@ -15,11 +15,12 @@ import io.tiflink.vmconn.reference.SpecReference;
 import io.tiflink.vmconn.testing.ReferenceSettings;
 import io.tiflink.vmconn.testing.ScenarioLines;
 
+import io.tiflink.vmconn.testing.MiniClusters;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -44,9 +45,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DetectionWorkflowIT {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension FLINK = MiniClusters.twoSlots();
 
     @TempDir
     Path dir;
