@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Benchmarks: the whole detection workflow against its ceilings (parse-only pipeline, plain parse
+# loop) and its Flink SQL peer, scaling with the indicator set (throughput, heap per indicator,
+# checkpoint size and time), alert latency in first mode at half load, and through a local Kafka
+# broker. Generates its own rows; prints a table and writes target/bench/results.json,
+# results.md and throughput-vs-indicators.svg. Default sizes take a few minutes on 2 cores.
+#
+#   ./bench.sh                     default sizes
+#   ./bench.sh --help              every option (sizes, parts to skip, latency settings)
+#   ./bench.sh --connections 2000000 --scale 10000,100000,1000000,3000000
+#
+# Environment: BENCH_HEAP (JVM -Xms and -Xmx, default 8g), BENCH_JVM_OPTS (more JVM options), BENCH_JFR=1 (record a JFR profile to
+# target/bench/bench.jfr), MVN_ARGS (extra Maven arguments, e.g. -o), BENCH_NO_BUILD=1 (reuse the build).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+if ! command -v java >/dev/null 2>&1; then
+  echo "bench.sh: java not found: install a JDK 17 (or newer) and put it on the PATH" >&2
+  exit 1
+fi
+
+mkdir -p target/bench
+CP_FILE=target/bench/classpath.txt
+if [[ "${BENCH_NO_BUILD:-}" != "1" || ! -f "$CP_FILE" ]]; then
+  if ! command -v mvn >/dev/null 2>&1; then
+    echo "bench.sh: mvn is not on the PATH: install Maven 3.8+" >&2
+    exit 1
+  fi
+  echo "bench.sh: building (mvn test-compile; the first build downloads the dependencies)..." >&2
+  # The test classpath (the bench lives in src/test/java: it never ships in the job jars) and the
+  # Kafka broker's jars (target/kafka-broker/lib, as `mvn package` copies them for the demo).
+  # shellcheck disable=SC2086
+  mvn -q -B ${MVN_ARGS:-} test-compile dependency:build-classpath \
+      -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=test >&2
+  if ! ls target/kafka-broker/lib/kafka_2.13-*.jar >/dev/null 2>&1; then
+    # shellcheck disable=SC2086
+    mvn -q -B ${MVN_ARGS:-} dependency:copy@kafka-broker-lib >&2
+  fi
+fi
+
+# Flink's own --add-opens/--add-exports list (pom.xml: flink.jvm.opens), needed on Java 17.
+OPENS=(--add-exports=java.base/sun.net.util=ALL-UNNAMED --add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED
+  --add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED
+  --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
+  --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
+  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.text=ALL-UNNAMED
+  --add-opens=java.base/java.time=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED)
+
+JVM=("-Xms${BENCH_HEAP:-8g}" "-Xmx${BENCH_HEAP:-8g}" -XX:+UseG1GC -Dkafka.broker.lib=target/kafka-broker/lib)
+# shellcheck disable=SC2206
+JVM+=(${BENCH_JVM_OPTS:-})
+if [[ "${BENCH_JFR:-}" == "1" ]]; then
+  JVM+=("-XX:StartFlightRecording=filename=target/bench/bench.jfr,settings=profile,dumponexit=true")
+fi
+
+exec java "${OPENS[@]}" "${JVM[@]}" -cp "target/test-classes:target/classes:$(cat "$CP_FILE")" \
+  io.tiflink.vmconn.bench.Bench "$@"

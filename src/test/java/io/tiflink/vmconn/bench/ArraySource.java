@@ -1,0 +1,242 @@
+package io.tiflink.vmconn.bench;
+
+import io.tiflink.vmconn.io.RowParser;
+import io.tiflink.vmconn.model.InputRecord;
+
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.Boundedness;
+import org.apache.flink.api.connector.source.ReaderOutput;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.api.connector.source.SourceReader;
+import org.apache.flink.api.connector.source.SourceReaderContext;
+import org.apache.flink.api.connector.source.SplitEnumerator;
+import org.apache.flink.api.connector.source.SplitEnumeratorContext;
+import org.apache.flink.api.connector.source.lib.NumberSequenceSource;
+import org.apache.flink.api.connector.source.lib.NumberSequenceSource.NumberSequenceSplit;
+import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
+import org.apache.flink.connector.datagen.source.GeneratingIteratorSourceReader;
+import org.apache.flink.connector.datagen.source.GeneratorFunction;
+import org.apache.flink.core.io.InputStatus;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A bounded, checkpointable source over the benchmark's pre-generated rows: a number sequence
+ * (its position is checkpointed, as DataGeneratorSource's) whose reader looks up row i and
+ * parses it with the project's {@link RowParser} inside the source reader, as the Kafka and file
+ * plugs do. Unlike DataGeneratorSource it has no per-record rate-limiter round trip (that costs
+ * a future per record), so it adds as little as a source can to what is measured.
+ *
+ * <p>Connection sources are gated by their {@link RunControl}: nothing flows until the driver
+ * allows it (the indicators are loaded first, a warm-up runs, a checkpoint is taken), and the
+ * latency run paces rows. While gated the reader is idle but not blocked, so checkpoints pass.
+ */
+final class ArraySource implements Source<InputRecord, NumberSequenceSplit, Collection<NumberSequenceSplit>>,
+        ResultTypeQueryable<InputRecord> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final NumberSequenceSource numbers;
+    private final RowsFunction rows;
+    private final boolean gated;
+
+    private ArraySource(long count, RowsFunction rows, boolean gated) {
+        this.numbers = new NumberSequenceSource(0, count - 1);
+        this.rows = rows;
+        this.gated = gated;
+    }
+
+    /** The run's connection rows, row i of the sequence being row {@code interleave(i)} of the array. */
+    static ArraySource connections(RunControl run, long outOfOrdernessNanos) {
+        return new ArraySource(run.connectionCount, new RowsFunction(run.id, RowParser.Table.CONNECTIONS,
+                outOfOrdernessNanos, run.connectionCount), true);
+    }
+
+    /** The run's indicator rows, made as they are read. */
+    static ArraySource indicators(RunControl run, long outOfOrdernessNanos) {
+        return new ArraySource(run.indicatorCount, new RowsFunction(run.id, RowParser.Table.INDICATORS,
+                outOfOrdernessNanos, run.indicatorCount), false);
+    }
+
+    @Override
+    public Boundedness getBoundedness() {
+        return Boundedness.BOUNDED;
+    }
+
+    @Override
+    public SourceReader<InputRecord, NumberSequenceSplit> createReader(SourceReaderContext ctx) {
+        RowsFunction fn = rows.copy();
+        SourceReader<InputRecord, NumberSequenceSplit> reader = new GeneratingIteratorSourceReader<>(ctx, fn);
+        return gated ? new GatedReader(reader, fn) : reader;
+    }
+
+    @Override
+    public SplitEnumerator<NumberSequenceSplit, Collection<NumberSequenceSplit>> createEnumerator(
+            SplitEnumeratorContext<NumberSequenceSplit> ctx) {
+        return numbers.createEnumerator(ctx);
+    }
+
+    @Override
+    public SplitEnumerator<NumberSequenceSplit, Collection<NumberSequenceSplit>> restoreEnumerator(
+            SplitEnumeratorContext<NumberSequenceSplit> ctx, Collection<NumberSequenceSplit> checkpoint) {
+        return numbers.restoreEnumerator(ctx, checkpoint);
+    }
+
+    @Override
+    public SimpleVersionedSerializer<NumberSequenceSplit> getSplitSerializer() {
+        return numbers.getSplitSerializer();
+    }
+
+    @Override
+    public SimpleVersionedSerializer<Collection<NumberSequenceSplit>> getEnumeratorCheckpointSerializer() {
+        return numbers.getEnumeratorCheckpointSerializer();
+    }
+
+    @Override
+    public TypeInformation<InputRecord> getProducedType() {
+        return TypeInformation.of(InputRecord.class);
+    }
+
+    /**
+     * Index -> bytes -> {@link RowParser#parse}: the source reader's work. Connection rows: the
+     * sequence is split into one contiguous range per reader (NumberSequenceSource's split of a
+     * count divisible by the parallelism); local position j of reader s reads array row
+     * j * p + s, so every reader covers the whole event-time span, as Kafka partitions of one
+     * topic do, and the watermarks of the readers move together.
+     */
+    static final class RowsFunction implements GeneratorFunction<Long, InputRecord> {
+
+        private static final long serialVersionUID = 1L;
+
+        private final String runId;
+        private final RowParser.Table table;
+        private final long outOfOrdernessNanos;
+        private final long count;
+
+        private transient RunControl run;
+        private transient RowParser parser;
+        private transient String sourceName;
+        private transient int subtask;
+        private transient int parallelism;
+        private transient long perReader;
+        private transient InputRecord held;
+        private transient long freshHits;
+        transient long emitted;
+
+        RowsFunction(String runId, RowParser.Table table, long outOfOrdernessNanos, long count) {
+            this.runId = runId;
+            this.table = table;
+            this.outOfOrdernessNanos = outOfOrdernessNanos;
+            this.count = count;
+        }
+
+        RowsFunction copy() {
+            return new RowsFunction(runId, table, outOfOrdernessNanos, count);
+        }
+
+        @Override
+        public void open(SourceReaderContext ctx) {
+            run = RunControl.get(runId);
+            parser = new RowParser(table, outOfOrdernessNanos);
+            sourceName = "bench-" + table.label;
+            subtask = ctx.getIndexOfSubtask();
+            parallelism = ctx.currentParallelism();
+            if (count % parallelism != 0) {
+                throw new IllegalStateException(count + " rows do not split evenly over " + parallelism + " readers");
+            }
+            perReader = count / parallelism;
+        }
+
+        @Override
+        public InputRecord map(Long index) {
+            long i = index;
+            byte[] bytes;
+            if (table == RowParser.Table.CONNECTIONS) {
+                long s = i / perReader;
+                long k = (i - s * perReader) * parallelism + s;
+                byte[][] rows = run.data.connections;
+                bytes = rows[(int) (k % rows.length)];
+                if (run.stampNow) {
+                    if (run.data.isHit(k)) {
+                        byte[] fresh = run.data.freshHit(freshHits++ * parallelism + subtask);
+                        bytes = fresh == null ? bytes : fresh;
+                    }
+                    bytes = BenchData.withTime(bytes, Instant.now());
+                }
+                run.connectionsEmitted.increment();
+            } else {
+                bytes = run.data.indicatorRow((int) i, run.indicatorsObserved, run.indicatorsExpire);
+                run.indicatorsEmitted.increment();
+            }
+            held = null;
+            parser.parse(bytes, sourceName, subtask, i, r -> held = r);
+            emitted++;
+            return held;
+        }
+    }
+
+    /** Emits only what the run's gate allows; idle (not blocked) otherwise. */
+    static final class GatedReader implements SourceReader<InputRecord, NumberSequenceSplit> {
+
+        private final SourceReader<InputRecord, NumberSequenceSplit> reader;
+        private final RowsFunction fn;
+        private CompletableFuture<Void> waiting;
+
+        GatedReader(SourceReader<InputRecord, NumberSequenceSplit> reader, RowsFunction fn) {
+            this.reader = reader;
+            this.fn = fn;
+        }
+
+        @Override
+        public void start() {
+            reader.start();
+        }
+
+        @Override
+        public InputStatus pollNext(ReaderOutput<InputRecord> output) throws Exception {
+            waiting = fn.run == null ? null : fn.run.blocked(fn.emitted);
+            if (waiting != null) {
+                return InputStatus.NOTHING_AVAILABLE;
+            }
+            return reader.pollNext(output);
+        }
+
+        @Override
+        public CompletableFuture<Void> isAvailable() {
+            if (waiting != null && !waiting.isDone()) {
+                return waiting;
+            }
+            waiting = null;
+            return reader.isAvailable();
+        }
+
+        @Override
+        public List<NumberSequenceSplit> snapshotState(long checkpointId) {
+            return reader.snapshotState(checkpointId);
+        }
+
+        @Override
+        public void addSplits(List<NumberSequenceSplit> splits) {
+            reader.addSplits(splits);
+        }
+
+        @Override
+        public void notifyNoMoreSplits() {
+            reader.notifyNoMoreSplits();
+        }
+
+        @Override
+        public void notifyCheckpointComplete(long checkpointId) throws Exception {
+            reader.notifyCheckpointComplete(checkpointId);
+        }
+
+        @Override
+        public void close() throws Exception {
+            reader.close();
+        }
+    }
+}
