@@ -6,6 +6,7 @@ import io.tiflink.vmconn.config.EmitMode;
 import io.tiflink.vmconn.model.Alert;
 import io.tiflink.vmconn.model.Match;
 
+import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.metrics.Counter;
@@ -33,6 +34,8 @@ public class AlertAggregator extends KeyedProcessFunction<String, Match, Alert> 
     private transient Counter alertsEmitted;
     private transient Counter lateAlerts;
     private transient TreeMap<Long, Long> openWindows;
+    private transient LongCounter alertsTotal;
+    private transient LongCounter lateAlertsTotal;
 
     public AlertAggregator(DetectionSettings settings) {
         this.settings = settings;
@@ -50,6 +53,8 @@ public class AlertAggregator extends KeyedProcessFunction<String, Match, Alert> 
         var metrics = getRuntimeContext().getMetricGroup();
         alertsEmitted = metrics.counter("alertsEmitted");
         lateAlerts = metrics.counter("lateAlerts");
+        alertsTotal = getRuntimeContext().getLongCounter("alerts.emitted");
+        lateAlertsTotal = getRuntimeContext().getLongCounter("alerts.late");
         metrics.gauge("oldestOpenWindowStart", () -> openWindows.isEmpty() ? -1L : openWindows.firstKey());
     }
 
@@ -110,10 +115,10 @@ public class AlertAggregator extends KeyedProcessFunction<String, Match, Alert> 
         group.pending = false;
         group.emitted = true;
         alertsEmitted.inc();
-        getRuntimeContext().getLongCounter("alerts.emitted").add(1L);
+        alertsTotal.add(1L);
         if (alert.late) {
             lateAlerts.inc();
-            getRuntimeContext().getLongCounter("alerts.late").add(1L);
+            lateAlertsTotal.add(1L);
         }
         out.collect(alert);
     }

@@ -11,6 +11,7 @@ import io.tiflink.vmconn.model.IpIndicators;
 import io.tiflink.vmconn.model.KeyedInput;
 import io.tiflink.vmconn.model.Match;
 
+import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapState;
@@ -58,6 +59,8 @@ public class IndicatorMatcher extends KeyedBroadcastProcessFunction<String, Keye
     private transient Counter lateConnections;
     private transient Counter lateIndicatorRows;
     private transient Counter matchesEmitted;
+    private transient LongCounter matchesTotal;
+    private transient LongCounter lateConnectionsTotal;
 
     public IndicatorMatcher(DetectionSettings settings) {
         this.settings = settings;
@@ -73,6 +76,9 @@ public class IndicatorMatcher extends KeyedBroadcastProcessFunction<String, Keye
         lateConnections = metrics.counter("lateConnections");
         lateIndicatorRows = metrics.counter("lateIndicatorRows");
         matchesEmitted = metrics.counter("matches");
+        // The same counts as accumulators, summed over subtasks, for the replay's summary.
+        matchesTotal = getRuntimeContext().getLongCounter("matches");
+        lateConnectionsTotal = getRuntimeContext().getLongCounter("connections.late");
         metrics.gauge("liveIndicators", () -> liveIndicators);
     }
 
@@ -216,7 +222,7 @@ public class IndicatorMatcher extends KeyedBroadcastProcessFunction<String, Keye
             // Behind the watermark (SPEC 4.4): judge it now on what is known, mark it late.
             c.late = true;
             lateConnections.inc();
-            getRuntimeContext().getLongCounter("connections.late").add(1L);
+            lateConnectionsTotal.add(1L);
             judgedThrough = watermark;
             IpIndicators entry = ctx.getBroadcastState(StateDescriptors.INDICATORS_BY_IP).get(c.ip);
             if (entry != null) {
@@ -334,7 +340,7 @@ public class IndicatorMatcher extends KeyedBroadcastProcessFunction<String, Keye
         }
         matchesEmitted.inc(found.size());
         if (!found.isEmpty()) {
-            getRuntimeContext().getLongCounter("matches").add(found.size());
+            matchesTotal.add((long) found.size());
         }
     }
 

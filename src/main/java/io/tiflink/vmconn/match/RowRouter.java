@@ -27,6 +27,7 @@ abstract class RowRouter<T> extends ProcessFunction<InputRecord, T> {
     private transient Map<String, Counter> skipped;
     private transient LongCounter deadLettersTotal;
     private transient LongCounter acceptedTotal;
+    private transient Map<String, LongCounter> skippedTotal;
 
     /** Metric name prefix: "indicatorRows" or "connectionRows". */
     abstract String metricPrefix();
@@ -43,6 +44,7 @@ abstract class RowRouter<T> extends ProcessFunction<InputRecord, T> {
         // Accumulators: the same counts, summed over subtasks, for the replay's closing summary.
         deadLettersTotal = getRuntimeContext().getLongCounter("deadLetters." + metricPrefix());
         acceptedTotal = getRuntimeContext().getLongCounter(metricPrefix() + ".accepted");
+        skippedTotal = new HashMap<>();
     }
 
     @Override
@@ -65,6 +67,7 @@ abstract class RowRouter<T> extends ProcessFunction<InputRecord, T> {
     void skip(String reason) {
         skipped.computeIfAbsent(reason,
                 r -> metrics.addGroup("reason", r).counter(metricPrefix() + "Skipped")).inc();
-        getRuntimeContext().getLongCounter(metricPrefix() + ".skipped." + reason).add(1L);
+        skippedTotal.computeIfAbsent(reason,
+                r -> getRuntimeContext().getLongCounter(metricPrefix() + ".skipped." + r)).add(1L);
     }
 }
