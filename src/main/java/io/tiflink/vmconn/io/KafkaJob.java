@@ -191,15 +191,21 @@ public final class KafkaJob {
 
     private static KafkaSource<InputRecord> source(KafkaSettings k, String topic, RowParser.Table table,
                                                    OffsetsInitializer start, DetectionSettings d, String suffix) {
+        return sourceBuilder(k, topic, suffix)
+                .setStartingOffsets(start)
+                .setDeserializer(new KafkaRecordsDeserializer(table, d.outOfOrdernessNanos()))
+                .build();
+    }
+
+    /** A source of one topic with the job's client settings; the caller sets offsets and the deserializer. */
+    public static org.apache.flink.connector.kafka.source.KafkaSourceBuilder<InputRecord> sourceBuilder(
+            KafkaSettings k, String topic, String clientIdSuffix) {
         return KafkaSource.<InputRecord>builder()
                 .setProperties(k.consumerProperties())
                 .setBootstrapServers(k.bootstrapServers())
                 .setGroupId(k.groupId())
-                .setClientIdPrefix(k.groupId() + suffix)
-                .setTopics(topic)
-                .setStartingOffsets(start)
-                .setDeserializer(new KafkaRecordsDeserializer(table, d.outOfOrdernessNanos()))
-                .build();
+                .setClientIdPrefix(k.groupId() + clientIdSuffix)
+                .setTopics(topic);
     }
 
     public static void sinkAlerts(DataStream<Alert> alerts, KafkaSettings k) {

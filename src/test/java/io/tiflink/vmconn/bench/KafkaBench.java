@@ -199,12 +199,7 @@ final class KafkaBench {
     /** As KafkaJob's sources, bounded at the topic's current end. */
     private static KafkaSource<InputRecord> source(KafkaSettings k, String topic, RowParser.Table table,
                                                    DetectionSettings d, String suffix, String runId) {
-        return KafkaSource.<InputRecord>builder()
-                .setProperties(k.consumerProperties())
-                .setBootstrapServers(k.bootstrapServers())
-                .setGroupId(k.groupId())
-                .setClientIdPrefix(k.groupId() + suffix)
-                .setTopics(topic)
+        return io.tiflink.vmconn.io.KafkaJob.sourceBuilder(k, topic, suffix)
                 .setStartingOffsets(OffsetsInitializer.earliest())
                 .setBounded(OffsetsInitializer.latest())
                 .setDeserializer(new Timing(new KafkaRecordsDeserializer(table, d.outOfOrdernessNanos()),
