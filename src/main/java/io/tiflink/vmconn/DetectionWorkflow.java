@@ -62,7 +62,8 @@ public final class DetectionWorkflow {
                 .map(IndicatorEvent::version, TypeInformation.of(IndicatorEvent.class))
                 .name("Indicator versions").uid(Uids.INDICATOR_EVENTS)
                 .union(ticks)
-                .broadcast(StateDescriptors.INDICATORS_BY_IP, StateDescriptors.INDICATOR_IPS);
+                .broadcast(StateDescriptors.INDICATORS_BY_IP, StateDescriptors.INDICATOR_IPS,
+                        StateDescriptors.INDICATOR_TOMBSTONES);
 
         DataStream<KeyedInput> keyed = connections
                 .map(KeyedInput::connection, TypeInformation.of(KeyedInput.class))

@@ -28,6 +28,14 @@ public final class StateDescriptors {
     public static final MapStateDescriptor<String, String[]> INDICATOR_IPS =
             new MapStateDescriptor<>("indicator-ips", Types.STRING, BasicArrayTypeInfo.STRING_ARRAY_TYPE_INFO);
 
+    /**
+     * Broadcast: IndicatorId -> TimeGenerated (nanos) of the latest version of an indicator that
+     * left the state, kept for P after it, so that an older row arriving after that does not
+     * bring the indicator back (SPEC 1.5). Added in 1.1.0: older savepoints restore it empty.
+     */
+    public static final MapStateDescriptor<String, Long> INDICATOR_TOMBSTONES =
+            new MapStateDescriptor<>("indicator-tombstones", Types.STRING, Types.LONG);
+
     /** Keyed by IP: connections by their Flink timestamp, kept for L (retro-match). */
     public static final MapStateDescriptor<Long, BufferedConnection[]> BUFFERED_CONNECTIONS =
             new MapStateDescriptor<>("buffered-connections", Types.LONG,

@@ -58,6 +58,7 @@ public class IndicatorMatcher extends KeyedBroadcastProcessFunction<String, Keye
     private transient Counter connectionsProcessed;
     private transient Counter lateConnections;
     private transient Counter lateIndicatorRows;
+    private transient Counter supersededIndicatorRows;
     private transient Counter matchesEmitted;
     private transient LongCounter matchesTotal;
     private transient LongCounter lateConnectionsTotal;
@@ -75,6 +76,7 @@ public class IndicatorMatcher extends KeyedBroadcastProcessFunction<String, Keye
         connectionsProcessed = metrics.counter("connectionsProcessed");
         lateConnections = metrics.counter("lateConnections");
         lateIndicatorRows = metrics.counter("lateIndicatorRows");
+        supersededIndicatorRows = metrics.counter("supersededIndicatorRows");
         matchesEmitted = metrics.counter("matches");
         // The same counts as accumulators, summed over subtasks, for the replay's summary.
         matchesTotal = getRuntimeContext().getLongCounter("matches");
@@ -93,16 +95,27 @@ public class IndicatorMatcher extends KeyedBroadcastProcessFunction<String, Keye
                 lateIndicatorRows.inc();
             }
             addVersion(ctx.getBroadcastState(StateDescriptors.INDICATORS_BY_IP),
-                    ctx.getBroadcastState(StateDescriptors.INDICATOR_IPS), row);
+                    ctx.getBroadcastState(StateDescriptors.INDICATOR_IPS),
+                    ctx.getBroadcastState(StateDescriptors.INDICATOR_TOMBSTONES), row);
         }
         sweepIfDue(ctx, watermark);
     }
 
     private void addVersion(BroadcastState<String, IpIndicators> byIp, BroadcastState<String, String[]> ipsById,
-                            Indicator row) throws Exception {
+                            BroadcastState<String, Long> tombstones, Indicator row) throws Exception {
         String[] oldIps = ipsById.get(row.indicatorId);
         Indicator[] versions = oldIps == null ? new Indicator[0] : timelineOf(byIp, oldIps, row.indicatorId);
         if (oldIps == null) {
+            Long latest = tombstones.get(row.indicatorId);
+            if (latest != null) {
+                if (latest > row.timeGenerated) {
+                    // Older than the version that took the indicator out of the state: it was
+                    // in force only before that version, at instants no pending work asks about.
+                    supersededIndicatorRows.inc();
+                    return;
+                }
+                tombstones.remove(row.indicatorId);
+            }
             liveIndicators++;
         }
         writeTimeline(byIp, ipsById, row.indicatorId, oldIps, IndicatorVersions.insert(versions, row));
@@ -185,14 +198,29 @@ public class IndicatorMatcher extends KeyedBroadcastProcessFunction<String, Keye
                 : EventTimes.millisToNanos(horizonMillis);
         BroadcastState<String, IpIndicators> byIp = ctx.getBroadcastState(StateDescriptors.INDICATORS_BY_IP);
         BroadcastState<String, String[]> ipsById = ctx.getBroadcastState(StateDescriptors.INDICATOR_IPS);
+        BroadcastState<String, Long> tombstones = ctx.getBroadcastState(StateDescriptors.INDICATOR_TOMBSTONES);
+        long p = settings.indicatorLookbackNanos();
+        List<String> expired = new ArrayList<>();
+        for (Map.Entry<String, Long> e : tombstones.entries()) {
+            if (horizon == Long.MAX_VALUE || e.getValue() + p < horizon) {
+                expired.add(e.getKey()); // an older row is no longer live at any instant >= horizon
+            }
+        }
+        for (String id : expired) {
+            tombstones.remove(id);
+        }
         List<Map.Entry<String, String[]>> all = new ArrayList<>();
         ipsById.entries().forEach(all::add);
         long kept = 0;
         for (Map.Entry<String, String[]> e : all) {
             Indicator[] versions = timelineOf(byIp, e.getValue(), e.getKey());
-            Indicator[] pruned = IndicatorVersions.prune(versions, horizon, settings.indicatorLookbackNanos());
+            Indicator[] pruned = IndicatorVersions.prune(versions, horizon, p);
             if (pruned != versions) {
                 writeTimeline(byIp, ipsById, e.getKey(), e.getValue(), pruned);
+                long latest = versions[versions.length - 1].timeGenerated;
+                if (pruned.length == 0 && horizon != Long.MAX_VALUE && latest + p >= horizon) {
+                    tombstones.put(e.getKey(), latest);
+                }
             }
             if (pruned.length > 0) {
                 kept++;
@@ -256,6 +284,10 @@ public class IndicatorMatcher extends KeyedBroadcastProcessFunction<String, Keye
         // A late indicator row: retro-match it now against what is buffered (best effort).
         IpIndicators entry = ctx.getBroadcastState(StateDescriptors.INDICATORS_BY_IP).get(ctx.getCurrentKey());
         IndicatorTimeline t = entry == null ? null : entry.find(probe.indicatorId);
+        Long tombstone = ctx.getBroadcastState(StateDescriptors.INDICATOR_TOMBSTONES).get(probe.indicatorId);
+        if (t == null && tombstone != null && tombstone > probe.timeGenerated) {
+            return; // superseded by a version that already left the state (see addVersion)
+        }
         Indicator[] versions = t == null ? new Indicator[0] : t.versions;
         if (!Arrays.asList(versions).contains(probe)) {
             versions = IndicatorVersions.insert(versions, probe);

@@ -30,15 +30,21 @@ public final class IndicatorVersions {
 
     /**
      * Drops what no instant >= horizon can use: versions superseded before the horizon, and
-     * all of them when none is live at any instant >= horizon. Returns the same array when
-     * nothing changes, an empty array when the indicator leaves the state.
+     * all of them when none is live at any instant >= horizon and the latest is older than the
+     * horizon. A version at or after the horizon stays even when it is not live (revoked,
+     * expired): an older row may still arrive on time and is in force only until that version
+     * (SPEC 1.5). Returns the same array when nothing changes, an empty array when the
+     * indicator leaves the state.
      */
     public static Indicator[] prune(Indicator[] versions, long horizon, long indicatorLookbackNanos) {
+        if (versions.length == 0) {
+            return versions;
+        }
         int first = 0;
         while (first + 1 < versions.length && versions[first + 1].timeGenerated <= horizon) {
             first++;
         }
-        boolean anyLive = false;
+        boolean anyLive = versions[versions.length - 1].timeGenerated >= horizon;
         for (int k = first; k < versions.length && !anyLive; k++) {
             Indicator v = versions[k];
             long next = k + 1 < versions.length ? versions[k + 1].timeGenerated : Long.MAX_VALUE;

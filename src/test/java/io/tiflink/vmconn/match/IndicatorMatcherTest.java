@@ -174,6 +174,48 @@ class IndicatorMatcherTest {
         assertThat(m.keyedStateEntries()).isZero();
         assertThat(m.harness.numEventTimeTimers()).isZero();
         assertThat(m.matches()).hasSize(1);
+        // What is left is the two tombstones, until P after their latest versions.
+        assertThat(m.tombstones()).containsExactlyInAnyOrder("i1", "i2");
+        long afterP = millis("10:00") + SETTINGS.indicatorLookbackNanos() / 1_000_000L
+                + SETTINGS.lookbackMillis() + SETTINGS.allowedLatenessMillis() + 1;
+        m.watermark(afterP).tick(afterP);
+        assertThat(m.tombstones()).isEmpty();
+    }
+
+    @Test
+    void olderRowArrivingOnTimeAfterALoneRevokingVersionIsInForceOnlyUntilIt() throws Exception {
+        // SPEC 1.5: the revoking v2 (11:00) arrives first and is swept by a tick before the
+        // older active v1 (10:00) arrives, still on time. v1 holds for [10:00, 11:00) only.
+        m.indicator(revoked(indicator("i1", IP, "11:00")));
+        m.watermark("09:00").tick(millis("09:00"));
+        m.indicator(indicator("i1", IP, "10:00"))
+                .connection(connection(IP, "10:30", "before")).connection(connection(IP, "11:30", "after"));
+        m.watermark("14:00").tick(millis("14:00"));
+        assertThat(describe(m.matches())).containsExactly("i1@before@2026-11-27T10:30:00Z");
+    }
+
+    @Test
+    void olderRowArrivingAfterTheIndicatorLeftTheStateDoesNotBringItBack() throws Exception {
+        m.indicator(revoked(indicator("i1", IP, "11:00")));
+        long past = millis("11:00") + SETTINGS.lookbackMillis() + SETTINGS.allowedLatenessMillis() + 60_000;
+        m.watermark(past).tick(past);
+        assertThat(m.broadcastEntries()).isZero();
+        assertThat(m.tombstones()).containsExactly("i1");
+        // Far behind the watermark now: the older active row, then a late connection after 11:00.
+        m.indicator(indicator("i1", IP, "10:00")).connection(connection(IP, "11:30", "after"));
+        assertThat(m.matches()).isEmpty();
+        assertThat(m.broadcastEntries()).isZero();
+    }
+
+    @Test
+    void newerRowAfterATombstoneBringsTheIndicatorBack() throws Exception {
+        m.indicator(revoked(indicator("i1", IP, "11:00")));
+        long past = millis("11:00") + SETTINGS.lookbackMillis() + SETTINGS.allowedLatenessMillis() + 60_000;
+        m.watermark(past).tick(past);
+        m.indicator(indicator("i1", IP, "14:00")).connection(connection(IP, "14:10", "after"));
+        m.watermark("15:00");
+        assertThat(describe(m.matches())).containsExactly("i1@after@2026-11-27T14:10:00Z");
+        assertThat(m.tombstones()).isEmpty();
     }
 
     @Test
@@ -197,7 +239,8 @@ class IndicatorMatcherTest {
         var h = new org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness<>(
                 new org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator<>(
                         new IndicatorMatcher(SETTINGS), List.of(io.tiflink.vmconn.StateDescriptors.INDICATORS_BY_IP,
-                        io.tiflink.vmconn.StateDescriptors.INDICATOR_IPS)),
+                        io.tiflink.vmconn.StateDescriptors.INDICATOR_IPS,
+                        io.tiflink.vmconn.StateDescriptors.INDICATOR_TOMBSTONES)),
                 io.tiflink.vmconn.DetectionWorkflow::matcherKey, org.apache.flink.api.common.typeinfo.Types.STRING,
                 1, 1, 0);
         h.setup();

@@ -58,11 +58,28 @@ class IndicatorVersionsTest {
     }
 
     @Test
-    void revokedLatestVersionEmptiesTheIndicatorOnceItIsInForce() {
+    void revokedLatestVersionEmptiesTheIndicatorOnceTheHorizonPassesIt() {
         Indicator a = indicator("i", IP, "10:00");
         Indicator b = revoked(indicator("i", IP, "11:00"));
         assertThat(IndicatorVersions.prune(new Indicator[] {a, b}, at("10:30"), P)).containsExactly(a, b);
-        assertThat(IndicatorVersions.prune(new Indicator[] {a, b}, at("11:00"), P)).isEmpty();
+        assertThat(IndicatorVersions.prune(new Indicator[] {a, b}, at("11:00"), P)).containsExactly(b);
+        assertThat(IndicatorVersions.prune(new Indicator[] {a, b}, at("11:00:00.0000001"), P)).isEmpty();
+    }
+
+    @Test
+    void loneRevokedVersionStaysUntilTheHorizonPassesItSoAnOlderRowCannotReplaceIt() {
+        // SPEC 1.5: an older row arriving on time is in force only until the revoking version.
+        Indicator revoked = revoked(indicator("i", IP, "11:00"));
+        assertThat(IndicatorVersions.prune(new Indicator[] {revoked}, at("10:30"), P)).containsExactly(revoked);
+        assertThat(IndicatorVersions.prune(new Indicator[] {revoked}, at("11:00"), P)).containsExactly(revoked);
+        assertThat(IndicatorVersions.prune(new Indicator[] {revoked}, at("11:00:00.0000001"), P)).isEmpty();
+    }
+
+    @Test
+    void expiredLatestVersionStaysUntilTheHorizonPassesIt() {
+        Indicator expired = expiring(indicator("i", IP, "11:00"), "10:00");
+        assertThat(IndicatorVersions.prune(new Indicator[] {expired}, at("10:59"), P)).containsExactly(expired);
+        assertThat(IndicatorVersions.prune(new Indicator[] {expired}, at("11:01"), P)).isEmpty();
     }
 
     @Test

@@ -28,7 +28,8 @@ public final class MatcherHarness implements AutoCloseable {
     public MatcherHarness(DetectionSettings settings) throws Exception {
         harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(new IndicatorMatcher(settings),
                 DetectionWorkflow::matcherKey, Types.STRING,
-                StateDescriptors.INDICATORS_BY_IP, StateDescriptors.INDICATOR_IPS);
+                StateDescriptors.INDICATORS_BY_IP, StateDescriptors.INDICATOR_IPS,
+                StateDescriptors.INDICATOR_TOMBSTONES);
     }
 
     /** An indicator row: its broadcast copy and its probe, as the workflow sends both. */
@@ -74,6 +75,13 @@ public final class MatcherHarness implements AutoCloseable {
             n++;
         }
         return n;
+    }
+
+    /** IndicatorIds kept as tombstones of indicators that left the state. */
+    public List<String> tombstones() throws Exception {
+        List<String> ids = new ArrayList<>();
+        harness.getBroadcastState(StateDescriptors.INDICATOR_TOMBSTONES).entries().forEach(e -> ids.add(e.getKey()));
+        return ids;
     }
 
     public List<String> broadcastIps() throws Exception {
