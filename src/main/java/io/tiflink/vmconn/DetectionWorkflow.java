@@ -2,6 +2,7 @@ package io.tiflink.vmconn;
 
 import io.tiflink.vmconn.alert.AlertAggregator;
 import io.tiflink.vmconn.config.DetectionSettings;
+import io.tiflink.vmconn.config.EmitMode;
 import io.tiflink.vmconn.match.ConnectionRows;
 import io.tiflink.vmconn.match.IndicatorMatcher;
 import io.tiflink.vmconn.match.IndicatorRows;
@@ -38,6 +39,9 @@ public final class DetectionWorkflow {
         }
     }
 
+    /** Buffer timeout of the connections' shuffle in first mode (see define). */
+    static final long FIRST_MODE_CONNECTION_BUFFER_MILLIS = 10;
+
     private DetectionWorkflow() {}
 
     public static Outputs define(DataStream<InputRecord> indicatorRecords, DataStream<InputRecord> connectionRecords,
@@ -65,17 +69,26 @@ public final class DetectionWorkflow {
                 .broadcast(StateDescriptors.INDICATORS_BY_IP, StateDescriptors.INDICATOR_IPS,
                         StateDescriptors.INDICATOR_TOMBSTONES);
 
-        DataStream<KeyedInput> keyed = connections
+        SingleOutputStreamOperator<KeyedInput> connectionInputs = connections
                 .map(KeyedInput::connection, TypeInformation.of(KeyedInput.class))
-                .name("Connections").uid(Uids.CONNECTION_INPUTS)
+                .name("Connections").uid(Uids.CONNECTION_INPUTS);
+        DataStream<KeyedInput> keyed = connectionInputs
                 .union(indicators.map(KeyedInput::probe, TypeInformation.of(KeyedInput.class))
                         .name("Indicator probes").uid(Uids.INDICATOR_PROBES));
 
-        DataStream<Match> matches = keyed
+        SingleOutputStreamOperator<Match> matches = keyed
                 .keyBy(DetectionWorkflow::matcherKey, Types.STRING)
                 .connect(indicatorState)
                 .process(new IndicatorMatcher(settings), TypeInformation.of(Match.class))
                 .name("Match connections to indicators (SPEC 2)").uid(Uids.MATCHER);
+        if (settings.emitMode() == EmitMode.FIRST) {
+            // An alert within a second (SPEC 4.2): a connection is judged when the watermark passes it,
+            // and both the watermark (to the matcher) and the match (to the alert groups) wait in a
+            // network buffer for up to the buffer timeout (Flink's default 100 ms) at each of the two
+            // shuffles. Matches are rare: send each at once. Connections are many: flush every 10 ms.
+            connectionInputs.setBufferTimeout(FIRST_MODE_CONNECTION_BUFFER_MILLIS);
+            matches.setBufferTimeout(0);
+        }
 
         DataStream<Alert> alerts = matches
                 .keyBy(DetectionWorkflow::alertKey, Types.STRING)

@@ -33,6 +33,12 @@ public final class EventTimes {
         if (t.isEmpty()) {
             return UNREADABLE;
         }
+        long fast = parseUtcFast(t);
+        return fast != NOT_FAST ? fast : parseWithFormatters(t);
+    }
+
+    /** The general reading of a trimmed, non-empty text (the fast path's reference). */
+    static long parseWithFormatters(String t) {
         Instant instant;
         try {
             instant = OffsetDateTime.parse(t, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
@@ -44,6 +50,86 @@ public final class EventTimes {
             }
         }
         return toNanos(instant);
+    }
+
+    private static final long NOT_FAST = Long.MIN_VALUE + 7;
+
+    /**
+     * The form Log Analytics writes, {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}]Z}, read directly (the
+     * formatters cost about a microsecond a row); NOT_FAST for anything else, which the formatters
+     * then read. Accepts exactly what they accept in this form: a valid date, hours 0-23, minutes
+     * and seconds 0-59, 'T'/'t' and 'Z'/'z'.
+     */
+    static long parseUtcFast(String t) {
+        int n = t.length();
+        if (n < 20 || n == 21 || n > 30 || t.charAt(4) != '-' || t.charAt(7) != '-' || t.charAt(13) != ':'
+                || t.charAt(16) != ':' || (t.charAt(10) | 0x20) != 't' || (t.charAt(n - 1) | 0x20) != 'z') {
+            return NOT_FAST;
+        }
+        int year = digits(t, 0, 4);
+        int month = digits(t, 5, 2);
+        int day = digits(t, 8, 2);
+        int hour = digits(t, 11, 2);
+        int minute = digits(t, 14, 2);
+        int second = digits(t, 17, 2);
+        if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59
+                || second < 0 || second > 59 || day > lengthOfMonth(year, month)) {
+            return NOT_FAST;
+        }
+        long nano = 0;
+        if (n > 20) {
+            if (t.charAt(19) != '.') {
+                return NOT_FAST;
+            }
+            int fraction = n - 21;
+            int f = digits(t, 20, fraction);
+            if (f < 0) {
+                return NOT_FAST;
+            }
+            nano = f;
+            for (int k = fraction; k < 9; k++) {
+                nano *= 10;
+            }
+        }
+        long seconds = daysFromCivil(year, month, day) * 86_400L + hour * 3600L + minute * 60L + second;
+        if (seconds >= Long.MAX_VALUE / NANOS_PER_SECOND - 1) {
+            return Long.MAX_VALUE; // as toNanos: saturated beyond the range of a long
+        }
+        if (seconds <= Long.MIN_VALUE / NANOS_PER_SECOND + 1) {
+            return Long.MIN_VALUE + 1;
+        }
+        return seconds * NANOS_PER_SECOND + nano;
+    }
+
+    /** The decimal value of {@code len} ASCII digits from {@code at}; -1 if one is not a digit. */
+    private static int digits(String t, int at, int len) {
+        int v = 0;
+        for (int i = at; i < at + len; i++) {
+            int d = t.charAt(i) - '0';
+            if (d < 0 || d > 9) {
+                return -1;
+            }
+            v = v * 10 + d;
+        }
+        return v;
+    }
+
+    private static int lengthOfMonth(int year, int month) {
+        switch (month) {
+            case 2: return (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28;
+            case 4: case 6: case 9: case 11: return 30;
+            default: return 31;
+        }
+    }
+
+    /** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
+    private static long daysFromCivil(int y, int m, int d) {
+        y -= m <= 2 ? 1 : 0;
+        int era = Math.floorDiv(y, 400);
+        int yoe = y - era * 400;
+        int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+        int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        return era * 146_097L + doe - 719_468L;
     }
 
     /** Number of fractional-second digits in the text (0 when it has none). */

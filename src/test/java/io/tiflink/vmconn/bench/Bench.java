@@ -342,7 +342,7 @@ public final class Bench {
                 report.json.put("heap_breakdown_indicator_" + k, f.breakdown);
                 report.put("sweep_ms_" + k, f.sweepMillis);
                 report.row("Sweep of the indicator state, " + Report.human(n), String.format(Locale.ROOT, "%.1f ms",
-                        f.sweepMillis), "IndicatorMatcher.sweepIfDue, once per minute of event time, on every task");
+                        f.sweepMillis), "IndicatorMatcher.sweepIfDue, once per max(1 min, 0.6 s per 1,000 indicators) of event time, every task");
                 log.printf(t() + "bench: heap %s indicators: %.0f bytes each, sweep %.1f ms; %s%n", k, f.bytesPerItem,
                         f.sweepMillis, f.breakdown);
             }

@@ -4,6 +4,7 @@ import io.tiflink.vmconn.config.DetectionSettings;
 import io.tiflink.vmconn.io.RowParser;
 import io.tiflink.vmconn.ip.IndicatorIps;
 import io.tiflink.vmconn.ip.IpAddress;
+import io.tiflink.vmconn.match.IndicatorMatcher;
 import io.tiflink.vmconn.model.Connection;
 import io.tiflink.vmconn.model.EventTimes;
 import io.tiflink.vmconn.model.Indicator;
@@ -79,14 +80,16 @@ final class HeapFootprint {
                 throw new IllegalStateException("broadcast state holds " + entries + " entries for " + n
                         + " indicators, expected " + 2 * n);
             }
-            // The sweep the matcher runs once per minute of event time (IndicatorMatcher.sweepIfDue):
-            // ticks a minute apart, nothing expires; the median of a few.
+            // The sweep the matcher runs once per minute of event time, less often for large sets
+            // (IndicatorMatcher.sweepIfDue): ticks that far apart, nothing expires; the median of a few.
+            long interval = Math.max(IndicatorMatcher.SWEEP_INTERVAL_MILLIS,
+                    n / 1000L * IndicatorMatcher.SWEEP_MILLIS_PER_THOUSAND_INDICATORS);
             long wm = BenchData.T0.toEpochMilli();
             h.watermark(wm);
             h.tick(wm);
             double[] ms = new double[5];
             for (int i = 0; i < ms.length; i++) {
-                wm += 60_000;
+                wm += interval;
                 h.watermark(wm);
                 long t0 = System.nanoTime();
                 h.tick(wm);

@@ -65,6 +65,40 @@ class IndicatorMatcherTest {
     }
 
     @Test
+    void connectionToAnIpWithoutIndicatorsKeepsOneTimerOnly() throws Exception {
+        m.indicator(indicator("i1", IP, "10:00"));
+        m.connection(connection("198.51.100.1", "10:05")).connection(connection("198.51.100.2", "10:06"));
+        assertThat(m.harness.numEventTimeTimers()).isEqualTo(1 + 2); // the probe's, one drop timer each
+        m.connection(connection(IP, "10:07"));
+        assertThat(m.harness.numEventTimeTimers()).isEqualTo(1 + 2 + 2); // judged at t_c, dropped at t_c + L
+    }
+
+    @Test
+    void earlierVersionArrivingAfterTheConnectionIsJudgedAtTheConnectionsTime() throws Exception {
+        m.watermark("10:00").connection(connection(IP, "10:30", "a"));
+        m.indicator(indicator("i1", IP, "10:10")).watermark("11:00");
+        assertThat(describe(m.matches())).containsExactly("i1@a@2026-11-27T10:30:00Z");
+    }
+
+    @Test
+    void connectionBetweenAProbeAndItsBroadcastCopyIsJudgedAtItsTime() throws Exception {
+        Indicator v = indicator("i1", IP, "10:10");
+        m.watermark("10:00");
+        m.harness.processElement(io.tiflink.vmconn.model.KeyedInput.probe(v), millis("10:10"));
+        m.connection(connection(IP, "10:30", "a"));
+        m.harness.processBroadcastElement(io.tiflink.vmconn.model.IndicatorEvent.version(v), millis("10:10"));
+        m.watermark("11:00");
+        assertThat(describe(m.matches())).containsExactly("i1@a@2026-11-27T10:30:00Z");
+    }
+
+    @Test
+    void lateVersionArrivingAfterTheConnectionIsJudgedAtTheConnectionsTime() throws Exception {
+        m.watermark("10:20").connection(connection(IP, "10:30", "a"));
+        m.indicator(indicator("i1", IP, "10:10")).watermark("11:00");
+        assertThat(describe(m.matches())).containsExactly("i1@a@2026-11-27T10:30:00Z");
+    }
+
+    @Test
     void indicatorArrivingMoreThanLookbackAfterConnectionDoesNotMatch() throws Exception {
         m.connection(connection(IP, "10:05")).watermark("10:30");
         m.indicator(indicator("i1", IP, "11:06")).watermark("12:00");
