@@ -48,7 +48,9 @@ OPENS=(--add-exports=java.base/sun.net.util=ALL-UNNAMED --add-exports=java.rmi/s
   --add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED
   --add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED)
 
-JVM=("-Xms${BENCH_HEAP:-8g}" "-Xmx${BENCH_HEAP:-8g}" -XX:+UseG1GC -Dkafka.broker.lib=target/kafka-broker/lib)
+# G1 with the TaskManagers' pause goal of flink-conf/config.yaml (env.java.opts.taskmanager).
+JVM=("-Xms${BENCH_HEAP:-8g}" "-Xmx${BENCH_HEAP:-8g}" -XX:+UseG1GC -XX:MaxGCPauseMillis=50
+  -Dkafka.broker.lib=target/kafka-broker/lib)
 # shellcheck disable=SC2206
 JVM+=(${BENCH_JVM_OPTS:-})
 if [[ "${BENCH_JFR:-}" == "1" ]]; then
