@@ -66,7 +66,7 @@ public final class Bench {
                 .declare("hit-rate", "0.001", "share of connection rows whose RemoteIp is an indicator")
                 .declare("hosts", "200", "VMs in the generated fleet")
                 .declare("warmup", "0.2", "share of each run's rows that runs before the timed part (and before its checkpoint)")
-                .declare("jvm-warmup-rows", "100000", "rows of the unreported warm-up runs (JIT) at the start (0 = none)")
+                .declare("jvm-warmup-rows", "300000", "rows of the unreported warm-up runs (JIT) at the start (0 = none)")
                 .declare("plain-seconds", "3", "timed duration of the plain parse loop (after 2/3 of it as warm-up)")
                 .declare("heap-connections", "200000", "connections for the heap-per-buffered-connection measurement")
                 .declare("latency-seconds", "30", "duration of the latency run")
