@@ -59,7 +59,7 @@ final class ChangedBuild {
             p.destroyForcibly();
             throw new IOException("the changed build did not finish in 5 minutes; its log: " + log);
         }
-        Path jar = src.resolve("target/ti-ip-vmconnection-1.0.0.jar");
+        Path jar = src.resolve("target").resolve(jobJarName());
         if (p.exitValue() != 0 || !Files.exists(jar)) {
             throw new IOException("the changed build failed (" + String.join(" ", command) + " in " + src
                     + "):\n" + Files.readString(log));
@@ -112,6 +112,15 @@ final class ChangedBuild {
      * (…/repository/org/apache/flink/flink-core/2.2.1/flink-core-2.2.1.jar), so the offline build
      * finds every plugin and dependency even when the outer build was given -Dmaven.repo.local.
      */
+    /** The job jar's file name as this build names it (failsafe passes {@code job.jar.name}). */
+    static String jobJarName() {
+        String name = System.getProperty("job.jar.name");
+        if (name == null || name.isBlank()) {
+            throw new IllegalStateException("system property job.jar.name is not set: run this test through `mvn verify`");
+        }
+        return name;
+    }
+
     static Path localRepository() {
         for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
             Path p = Path.of(entry);

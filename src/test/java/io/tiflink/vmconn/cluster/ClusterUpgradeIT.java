@@ -62,7 +62,7 @@ class ClusterUpgradeIT {
     @Test
     void upgradeRescaleAndTaskManagerCrashLoseAndDuplicateNoAlert() throws Exception {
         Path project = Path.of("").toAbsolutePath();
-        Path jobJar = project.resolve("target/ti-ip-vmconnection-1.0.0.jar");
+        Path jobJar = project.resolve("target").resolve(ChangedBuild.jobJarName());
         Path clusterLib = project.resolve("target/flink-cluster/lib");
         requireBuilt(jobJar, clusterLib);
 

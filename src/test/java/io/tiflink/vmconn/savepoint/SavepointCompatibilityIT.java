@@ -44,7 +44,7 @@ class SavepointCompatibilityIT {
     Path tmp;
 
     @ParameterizedTest(name = "savepoint of {0}")
-    @ValueSource(strings = {"1.0.0"})
+    @ValueSource(strings = {"1.0.0", "1.1.0"})
     void savepointOfAReleasedVersionRestoresAndTheJobGoesOnGivingTheRightAlerts(String version) throws Exception {
         SavepointFixture f = SavepointFixture.read(FIXTURES.resolve(version));
         Path savepoint = tmp.resolve("savepoint");
