@@ -39,8 +39,8 @@ public final class DetectionWorkflow {
         }
     }
 
-    /** Buffer timeout of the connections' shuffle in first mode (see define). */
-    static final long FIRST_MODE_CONNECTION_BUFFER_MILLIS = 10;
+    /** Buffer timeout, in first mode, of the shuffles that carry the watermark to the matcher (see define). */
+    static final long FIRST_MODE_BUFFER_MILLIS = 10;
 
     private DetectionWorkflow() {}
 
@@ -54,17 +54,18 @@ public final class DetectionWorkflow {
                 .process(new ConnectionRows(), TypeInformation.of(Connection.class))
                 .name("Connection rows (SPEC 2.1)").uid(Uids.CONNECTION_ROWS), connectionRecords);
 
-        DataStream<IndicatorEvent> ticks = connections
+        SingleOutputStreamOperator<IndicatorEvent> ticks = connections
                 .transform("Watermark ticks", TypeInformation.of(IndicatorEvent.class),
                         new WatermarkTicker(IndicatorMatcher.SWEEP_INTERVAL_MILLIS))
                 .uid(Uids.WATERMARK_TICKS);
         // Keyed by IndicatorId before the broadcast: every row of one indicator reaches every matcher
         // task through one channel, in input order, so ties on TimeGenerated resolve alike everywhere
         // (SPEC 1.5) whatever the parallelism.
-        BroadcastStream<IndicatorEvent> indicatorState = indicators
+        SingleOutputStreamOperator<IndicatorEvent> versions = indicators
                 .keyBy(DetectionWorkflow::indicatorKey, Types.STRING)
                 .map(IndicatorEvent::version, TypeInformation.of(IndicatorEvent.class))
-                .name("Indicator versions").uid(Uids.INDICATOR_EVENTS)
+                .name("Indicator versions").uid(Uids.INDICATOR_EVENTS);
+        BroadcastStream<IndicatorEvent> indicatorState = versions
                 .union(ticks)
                 .broadcast(StateDescriptors.INDICATORS_BY_IP, StateDescriptors.INDICATOR_IPS,
                         StateDescriptors.INDICATOR_TOMBSTONES);
@@ -72,9 +73,10 @@ public final class DetectionWorkflow {
         SingleOutputStreamOperator<KeyedInput> connectionInputs = connections
                 .map(KeyedInput::connection, TypeInformation.of(KeyedInput.class))
                 .name("Connections").uid(Uids.CONNECTION_INPUTS);
-        DataStream<KeyedInput> keyed = connectionInputs
-                .union(indicators.map(KeyedInput::probe, TypeInformation.of(KeyedInput.class))
-                        .name("Indicator probes").uid(Uids.INDICATOR_PROBES));
+        SingleOutputStreamOperator<KeyedInput> probes = indicators
+                .map(KeyedInput::probe, TypeInformation.of(KeyedInput.class))
+                .name("Indicator probes").uid(Uids.INDICATOR_PROBES);
+        DataStream<KeyedInput> keyed = connectionInputs.union(probes);
 
         SingleOutputStreamOperator<Match> matches = keyed
                 .keyBy(DetectionWorkflow::matcherKey, Types.STRING)
@@ -86,7 +88,13 @@ public final class DetectionWorkflow {
             // and both the watermark (to the matcher) and the match (to the alert groups) wait in a
             // network buffer for up to the buffer timeout (Flink's default 100 ms) at each of the two
             // shuffles. Matches are rare: send each at once. Connections are many: flush every 10 ms.
-            connectionInputs.setBufferTimeout(FIRST_MODE_CONNECTION_BUFFER_MILLIS);
+            // The matcher's watermark is the least of all its input channels', so the watermark's other
+            // ways in (ticks and indicator versions to the broadcast side, probes to the keyed side)
+            // flush every 10 ms too: they carry few records.
+            connectionInputs.setBufferTimeout(FIRST_MODE_BUFFER_MILLIS);
+            ticks.setBufferTimeout(FIRST_MODE_BUFFER_MILLIS);
+            versions.setBufferTimeout(FIRST_MODE_BUFFER_MILLIS);
+            probes.setBufferTimeout(FIRST_MODE_BUFFER_MILLIS);
             matches.setBufferTimeout(0);
         }
 

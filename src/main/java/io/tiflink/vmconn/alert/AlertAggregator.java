@@ -104,7 +104,9 @@ public class AlertAggregator extends KeyedProcessFunction<String, Match, Alert> 
                 groups.put(start, group);
             }
             if (lastInstant + settings.allowedLatenessMillis() <= timestamp) {
-                groups.remove(start); // past the allowed lateness: nothing can change this group now
+                // Past the allowed lateness: state stays bounded. A match later than this is not
+                // dropped (SPEC 4.4): it opens a new group for the window, emitted marked late.
+                groups.remove(start);
                 openWindows.computeIfPresent(start, (k, n) -> n > 1 ? n - 1 : null);
             }
         }

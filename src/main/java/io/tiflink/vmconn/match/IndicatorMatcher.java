@@ -64,6 +64,8 @@ public class IndicatorMatcher extends KeyedBroadcastProcessFunction<String, Keye
     private transient MapState<Long, Indicator[]> probes;
     private transient long lastSweepHorizon;
     private transient long liveIndicators;
+    /** Whether liveIndicators has counted the (restored) broadcast state since open. */
+    private transient boolean liveCounted;
     private transient StateStrings strings;
     private transient DataOutputSerializer packBuffer;
     private transient Counter connectionsProcessed;
@@ -83,6 +85,7 @@ public class IndicatorMatcher extends KeyedBroadcastProcessFunction<String, Keye
         buffered = getRuntimeContext().getMapState(StateDescriptors.BUFFERED_CONNECTIONS);
         probes = getRuntimeContext().getMapState(StateDescriptors.PENDING_PROBES);
         lastSweepHorizon = Long.MIN_VALUE;
+        liveCounted = false;
         strings = new StateStrings();
         packBuffer = new DataOutputSerializer(256);
         var metrics = getRuntimeContext().getMetricGroup();
@@ -101,6 +104,7 @@ public class IndicatorMatcher extends KeyedBroadcastProcessFunction<String, Keye
 
     @Override
     public void processBroadcastElement(IndicatorEvent event, Context ctx, Collector<Match> out) throws Exception {
+        countLiveIndicatorsOnce(ctx.getBroadcastState(StateDescriptors.INDICATOR_IPS));
         long watermark = ctx.currentWatermark();
         if (!event.isTick()) {
             Indicator row = event.indicator;
@@ -112,6 +116,27 @@ public class IndicatorMatcher extends KeyedBroadcastProcessFunction<String, Keye
                     ctx.getBroadcastState(StateDescriptors.INDICATOR_TOMBSTONES), strings.share(row));
         }
         sweepIfDue(ctx, watermark);
+    }
+
+    /**
+     * The broadcast state is not reachable in open(): the first element after it counts what a
+     * restore brought (one entry per indicator), so that the metric and the sweep interval start
+     * from the restored set, not from 0.
+     */
+    private void countLiveIndicatorsOnce(ReadOnlyBroadcastState<String, String[]> ipsById) throws Exception {
+        if (!liveCounted) {
+            long n = 0;
+            for (Map.Entry<String, String[]> ignored : ipsById.immutableEntries()) {
+                n++;
+            }
+            liveIndicators = n;
+            liveCounted = true;
+        }
+    }
+
+    /** The liveIndicators metric's value. */
+    long liveIndicators() {
+        return liveIndicators;
     }
 
     private void addVersion(BroadcastState<String, IpIndicators> byIp, BroadcastState<String, String[]> ipsById,
@@ -247,6 +272,7 @@ public class IndicatorMatcher extends KeyedBroadcastProcessFunction<String, Keye
 
     @Override
     public void processElement(KeyedInput in, ReadOnlyContext ctx, Collector<Match> out) throws Exception {
+        countLiveIndicatorsOnce(ctx.getBroadcastState(StateDescriptors.INDICATOR_IPS));
         long watermark = ctx.timerService().currentWatermark();
         if (in.connection != null) {
             processConnection(in.connection, watermark, ctx, out);

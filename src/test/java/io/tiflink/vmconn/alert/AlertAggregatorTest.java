@@ -161,6 +161,28 @@ class AlertAggregatorTest {
     }
 
     @Test
+    void matchLaterThanTheAllowedLatenessIsEmittedAsANewLateGroupNotDropped() throws Exception {
+        DetectionSettings s = DetectionSettings.defaults().withAllowedLateness(Duration.ofMinutes(30));
+        try (var h = harness(s)) {
+            send(h, match("i1", connection(IP, "10:05", "a"), "10:05"));
+            send(h, match("i1", connection(IP, "10:10", "b"), "10:10"));
+            h.processWatermark(millis("11:40")); // alert out, then the group is gone
+            Connection veryLate = connection(IP, "10:20", "very-late");
+            veryLate.late = true;
+            send(h, match("i1", veryLate, "10:20"));
+            h.processWatermark(millis("11:41"));
+            List<Alert> out = h.extractOutputValues();
+            assertThat(out).hasSize(2);
+            assertThat(out.get(0).matchCount).isEqualTo(2);
+            Alert again = out.get(1);
+            assertThat(again.alertId).as("same group, same id").isEqualTo(out.get(0).alertId);
+            assertThat(again.late).isTrue();
+            assertThat(again.matchCount).as("the state of the first two is gone").isEqualTo(1);
+            assertThat(again.match.connection.computer).isEqualTo("very-late");
+        }
+    }
+
+    @Test
     void alertIdIsStableAndDependsOnIndicatorIpAndWindow() {
         String a = AlertGroups.alertId("i1", IP, 0L);
         assertThat(AlertGroups.alertId("i1", IP, 0L)).isEqualTo(a);

@@ -267,6 +267,31 @@ class IndicatorMatcherTest {
     }
 
     @Test
+    void liveIndicatorsCountsTheRestoredSetFromTheFirstElementOn() throws Exception {
+        m.indicator(indicator("i1", IP, "10:00")).indicator(indicator("i2", "198.51.100.1", "10:00"))
+                .indicator(indicator("i1", IP, "10:05"));
+        var snapshot = m.harness.snapshot(1L, 1L);
+        IndicatorMatcher restored = new IndicatorMatcher(SETTINGS);
+        var h = new org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness<>(
+                new org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator<>(
+                        restored, List.of(io.tiflink.vmconn.StateDescriptors.INDICATORS_BY_IP,
+                        io.tiflink.vmconn.StateDescriptors.INDICATOR_IPS,
+                        io.tiflink.vmconn.StateDescriptors.INDICATOR_TOMBSTONES)),
+                io.tiflink.vmconn.DetectionWorkflow::matcherKey, org.apache.flink.api.common.typeinfo.Types.STRING,
+                1, 1, 0);
+        h.setup();
+        h.initializeState(snapshot);
+        h.open();
+        h.processElement(io.tiflink.vmconn.model.KeyedInput.connection(connection("203.0.113.200", "10:10")),
+                millis("10:10"));
+        assertThat(restored.liveIndicators()).as("two indicators restored, before any sweep").isEqualTo(2);
+        h.processBroadcastElement(io.tiflink.vmconn.model.IndicatorEvent.version(
+                indicator("i3", "198.51.100.2", "10:10")), millis("10:10"));
+        assertThat(restored.liveIndicators()).isEqualTo(3);
+        h.close();
+    }
+
+    @Test
     void stateSurvivesASnapshotAndRestore() throws Exception {
         m.indicator(indicator("i1", IP, "10:00")).connection(connection(IP, "09:30")).watermark("09:40");
         var snapshot = m.harness.snapshot(1L, 1L);

@@ -157,6 +157,28 @@ class DetectionWorkflowIT {
         }
     }
 
+    @ParameterizedTest(name = "emit {0}")
+    @CsvSource({"FIRST, 10, 0", "FINAL, 100, 100"})  // final: Flink's default everywhere
+    void firstModeFlushesEveryShuffleThatCarriesTheWatermarkToTheMatcherWithin10Ms(EmitMode mode, long watermarkPaths,
+                                                                                  long matches) {
+        // SPEC 4.2: in first mode an alert leaves as soon as its connection is judged, i.e. when the
+        // matcher's watermark (the least over all of its input channels) passes the connection.
+        StreamExecutionEnvironment env = env();
+        FileReplay.define(env, "in.jsonl", "conn.jsonl", dir.resolve("a").toString(), dir.resolve("d").toString(),
+                DetectionSettings.defaults().withEmitMode(mode), false);
+        java.util.Map<String, Long> timeouts = new java.util.HashMap<>();
+        for (org.apache.flink.streaming.api.graph.StreamNode n : env.getStreamGraph().getStreamNodes()) {
+            if (n.getTransformationUID() != null) {
+                timeouts.put(n.getTransformationUID(), n.getBufferTimeout());
+            }
+        }
+        assertThat(timeouts).containsEntry(Uids.CONNECTION_INPUTS, watermarkPaths)
+                .containsEntry(Uids.WATERMARK_TICKS, watermarkPaths)
+                .containsEntry(Uids.INDICATOR_EVENTS, watermarkPaths)
+                .containsEntry(Uids.INDICATOR_PROBES, watermarkPaths)
+                .containsEntry(Uids.MATCHER, matches);
+    }
+
     @Test
     void workflowTypesNeverFallBackToKryo() {
         // pipeline.generic-types=false makes building the job fail on any Kryo type; building it is the test.
