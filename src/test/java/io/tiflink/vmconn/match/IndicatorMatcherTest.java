@@ -272,16 +272,7 @@ class IndicatorMatcherTest {
                 .indicator(indicator("i1", IP, "10:05"));
         var snapshot = m.harness.snapshot(1L, 1L);
         IndicatorMatcher restored = new IndicatorMatcher(SETTINGS);
-        var h = new org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness<>(
-                new org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator<>(
-                        restored, List.of(io.tiflink.vmconn.StateDescriptors.INDICATORS_BY_IP,
-                        io.tiflink.vmconn.StateDescriptors.INDICATOR_IPS,
-                        io.tiflink.vmconn.StateDescriptors.INDICATOR_TOMBSTONES)),
-                io.tiflink.vmconn.DetectionWorkflow::matcherKey, org.apache.flink.api.common.typeinfo.Types.STRING,
-                1, 1, 0);
-        h.setup();
-        h.initializeState(snapshot);
-        h.open();
+        var h = MatcherHarness.restored(restored, snapshot);
         h.processElement(io.tiflink.vmconn.model.KeyedInput.connection(connection("203.0.113.200", "10:10")),
                 millis("10:10"));
         assertThat(restored.liveIndicators()).as("two indicators restored, before any sweep").isEqualTo(2);
@@ -295,16 +286,7 @@ class IndicatorMatcherTest {
     void stateSurvivesASnapshotAndRestore() throws Exception {
         m.indicator(indicator("i1", IP, "10:00")).connection(connection(IP, "09:30")).watermark("09:40");
         var snapshot = m.harness.snapshot(1L, 1L);
-        var h = new org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness<>(
-                new org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator<>(
-                        new IndicatorMatcher(SETTINGS), List.of(io.tiflink.vmconn.StateDescriptors.INDICATORS_BY_IP,
-                        io.tiflink.vmconn.StateDescriptors.INDICATOR_IPS,
-                        io.tiflink.vmconn.StateDescriptors.INDICATOR_TOMBSTONES)),
-                io.tiflink.vmconn.DetectionWorkflow::matcherKey, org.apache.flink.api.common.typeinfo.Types.STRING,
-                1, 1, 0);
-        h.setup();
-        h.initializeState(snapshot);
-        h.open();
+        var h = MatcherHarness.restored(new IndicatorMatcher(SETTINGS), snapshot);
         h.processWatermark(millis("12:00"));
         h.processBroadcastWatermark(millis("12:00"));
         assertThat(describe(h.extractOutputValues())).containsExactly("i1@vm1.contoso.com@2026-11-27T10:00:00Z");

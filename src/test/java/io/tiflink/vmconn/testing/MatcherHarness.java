@@ -11,7 +11,10 @@ import io.tiflink.vmconn.model.IndicatorEvent;
 import io.tiflink.vmconn.model.KeyedInput;
 import io.tiflink.vmconn.model.Match;
 
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
@@ -25,11 +28,25 @@ public final class MatcherHarness implements AutoCloseable {
 
     public final KeyedBroadcastOperatorTestHarness<String, KeyedInput, IndicatorEvent, Match> harness;
 
+    /** The broadcast states the workflow gives the matcher. */
+    private static final MapStateDescriptor<?, ?>[] BROADCAST = {StateDescriptors.INDICATORS_BY_IP,
+            StateDescriptors.INDICATOR_IPS, StateDescriptors.INDICATOR_TOMBSTONES};
+
     public MatcherHarness(DetectionSettings settings) throws Exception {
         harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(new IndicatorMatcher(settings),
-                DetectionWorkflow::matcherKey, Types.STRING,
-                StateDescriptors.INDICATORS_BY_IP, StateDescriptors.INDICATOR_IPS,
-                StateDescriptors.INDICATOR_TOMBSTONES);
+                DetectionWorkflow::matcherKey, Types.STRING, BROADCAST);
+    }
+
+    /** A harness of {@code matcher} with its state restored from {@code snapshot}, opened. */
+    public static KeyedBroadcastOperatorTestHarness<String, KeyedInput, IndicatorEvent, Match> restored(
+            IndicatorMatcher matcher, OperatorSubtaskState snapshot) throws Exception {
+        var h = new KeyedBroadcastOperatorTestHarness<>(
+                new CoBroadcastWithKeyedOperator<>(matcher, List.of(BROADCAST)),
+                DetectionWorkflow::matcherKey, Types.STRING, 1, 1, 0);
+        h.setup();
+        h.initializeState(snapshot);
+        h.open();
+        return h;
     }
 
     /** An indicator row: its broadcast copy and its probe, as the workflow sends both. */
