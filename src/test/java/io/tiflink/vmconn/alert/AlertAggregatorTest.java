@@ -39,6 +39,13 @@ class AlertAggregatorTest {
         return Match.of(c, i, at(detection), 0);
     }
 
+    /** A match of indicator i1 by a connection that arrived behind the watermark. */
+    private static Match lateMatch(String time, String computer) {
+        Connection c = connection(IP, time, computer);
+        c.late = true;
+        return match("i1", c, time);
+    }
+
     private static void send(KeyedOneInputStreamOperatorTestHarness<String, Match, Alert> h, Match m) throws Exception {
         h.processElement(m, EventTimes.toMillis(m.detectionTime));
     }
@@ -132,9 +139,7 @@ class AlertAggregatorTest {
             h.processWatermark(millis("11:10"));
             Alert onTime = h.extractOutputValues().get(0);
             assertThat(onTime.late).isFalse();
-            Connection late = connection(IP, "10:30", "late");
-            late.late = true;
-            send(h, match("i1", late, "10:30"));
+            send(h, lateMatch("10:30", "late"));
             h.processWatermark(millis("11:11"));
             List<Alert> out = h.extractOutputValues();
             assertThat(out).hasSize(2);
@@ -167,9 +172,7 @@ class AlertAggregatorTest {
             send(h, match("i1", connection(IP, "10:05", "a"), "10:05"));
             send(h, match("i1", connection(IP, "10:10", "b"), "10:10"));
             h.processWatermark(millis("11:40")); // alert out, then the group is gone
-            Connection veryLate = connection(IP, "10:20", "very-late");
-            veryLate.late = true;
-            send(h, match("i1", veryLate, "10:20"));
+            send(h, lateMatch("10:20", "very-late"));
             h.processWatermark(millis("11:41"));
             List<Alert> out = h.extractOutputValues();
             assertThat(out).hasSize(2);
