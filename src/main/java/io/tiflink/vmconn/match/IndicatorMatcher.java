@@ -104,7 +104,9 @@ public class IndicatorMatcher extends KeyedBroadcastProcessFunction<String, Keye
 
     @Override
     public void processBroadcastElement(IndicatorEvent event, Context ctx, Collector<Match> out) throws Exception {
-        countLiveIndicatorsOnce(ctx.getBroadcastState(StateDescriptors.INDICATOR_IPS));
+        if (!liveCounted) {
+            countLiveIndicators(ctx.getBroadcastState(StateDescriptors.INDICATOR_IPS));
+        }
         long watermark = ctx.currentWatermark();
         if (!event.isTick()) {
             Indicator row = event.indicator;
@@ -123,15 +125,13 @@ public class IndicatorMatcher extends KeyedBroadcastProcessFunction<String, Keye
      * restore brought (one entry per indicator), so that the metric and the sweep interval start
      * from the restored set, not from 0.
      */
-    private void countLiveIndicatorsOnce(ReadOnlyBroadcastState<String, String[]> ipsById) throws Exception {
-        if (!liveCounted) {
-            long n = 0;
-            for (Map.Entry<String, String[]> ignored : ipsById.immutableEntries()) {
-                n++;
-            }
-            liveIndicators = n;
-            liveCounted = true;
+    private void countLiveIndicators(ReadOnlyBroadcastState<String, String[]> ipsById) throws Exception {
+        long n = 0;
+        for (Map.Entry<String, String[]> ignored : ipsById.immutableEntries()) {
+            n++;
         }
+        liveIndicators = n;
+        liveCounted = true;
     }
 
     /** The liveIndicators metric's value. */
@@ -272,7 +272,9 @@ public class IndicatorMatcher extends KeyedBroadcastProcessFunction<String, Keye
 
     @Override
     public void processElement(KeyedInput in, ReadOnlyContext ctx, Collector<Match> out) throws Exception {
-        countLiveIndicatorsOnce(ctx.getBroadcastState(StateDescriptors.INDICATOR_IPS));
+        if (!liveCounted) {
+            countLiveIndicators(ctx.getBroadcastState(StateDescriptors.INDICATOR_IPS));
+        }
         long watermark = ctx.timerService().currentWatermark();
         if (in.connection != null) {
             processConnection(in.connection, watermark, ctx, out);
