@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
 import java.util.Arrays;
 
 /**
- * Main class of the job jar ({@code flink run target/ti-ip-vmconnection-1.1.0.jar
+ * Main class of the job jar ({@code flink run target/ti-ip-vmconnection-VERSION.jar
  * --bootstrap-servers HOST:PORT ...}): reads the options, builds the Kafka sources and sinks
  * around the workflow ({@link KafkaJob}) and executes on the cluster it was submitted to.
  * {@code --help} lists every option with its default.
@@ -22,7 +22,9 @@ public final class TiVmConnectionJob {
 
     public static void main(String[] args) throws Exception {
         if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
-            System.out.println(KafkaJob.help(KafkaJob.options(false), "flink run ti-ip-vmconnection-1.1.0.jar"));
+            String version = TiVmConnectionJob.class.getPackage().getImplementationVersion();
+            System.out.println(KafkaJob.help(KafkaJob.options(false),
+                    "flink run ti-ip-vmconnection-" + (version == null ? "VERSION" : version) + ".jar"));
             return;
         }
         KafkaJob.Config c = KafkaJob.Config.parse(KafkaJob.options(false), args);

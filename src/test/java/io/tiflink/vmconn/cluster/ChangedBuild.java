@@ -107,11 +107,6 @@ final class ChangedBuild {
         return "mvn";
     }
 
-    /**
-     * The local repository the outer build uses, found from a jar on the test classpath
-     * (…/repository/org/apache/flink/flink-core/2.2.1/flink-core-2.2.1.jar), so the offline build
-     * finds every plugin and dependency even when the outer build was given -Dmaven.repo.local.
-     */
     /** The job jar's file name as this build names it (failsafe passes {@code job.jar.name}). */
     static String jobJarName() {
         String name = System.getProperty("job.jar.name");
@@ -121,6 +116,11 @@ final class ChangedBuild {
         return name;
     }
 
+    /**
+     * The local repository the outer build uses, found from a jar on the test classpath
+     * (…/repository/org/apache/flink/flink-core/2.2.1/flink-core-2.2.1.jar), so the offline build
+     * finds every plugin and dependency even when the outer build was given -Dmaven.repo.local.
+     */
     static Path localRepository() {
         for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
             Path p = Path.of(entry);

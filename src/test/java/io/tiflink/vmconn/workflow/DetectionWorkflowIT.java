@@ -23,6 +23,7 @@ import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamNode;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -33,7 +34,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -166,8 +169,8 @@ class DetectionWorkflowIT {
         StreamExecutionEnvironment env = env();
         FileReplay.define(env, "in.jsonl", "conn.jsonl", dir.resolve("a").toString(), dir.resolve("d").toString(),
                 DetectionSettings.defaults().withEmitMode(mode), false);
-        java.util.Map<String, Long> timeouts = new java.util.HashMap<>();
-        for (org.apache.flink.streaming.api.graph.StreamNode n : env.getStreamGraph().getStreamNodes()) {
+        Map<String, Long> timeouts = new HashMap<>();
+        for (StreamNode n : env.getStreamGraph().getStreamNodes()) {
             if (n.getTransformationUID() != null) {
                 timeouts.put(n.getTransformationUID(), n.getBufferTimeout());
             }
