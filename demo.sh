@@ -13,7 +13,7 @@ if ! command -v java >/dev/null 2>&1; then
   echo "demo.sh: java not found: install a JDK 17 (or newer) and put it on the PATH" >&2
   exit 1
 fi
-java_major=$(java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1)
+java_major=$(java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | sed -n 1p)
 if [[ -n "$java_major" && "$java_major" -lt 17 ]]; then
   echo "demo.sh: Java $java_major found; the demo needs Java 17 or newer" >&2
   exit 1

@@ -83,7 +83,7 @@ alive_pid() {
   [[ -f "$f" ]] || return 1
   pid=$(cat "$f")
   [[ -n "$pid" && -r "/proc/$pid/cmdline" ]] || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "$WORK" || return 1   # not a recycled pid
+  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -- "$WORK" >/dev/null || return 1   # not a recycled pid
   echo "$pid"
 }
 
