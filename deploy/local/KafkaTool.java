@@ -1,5 +1,14 @@
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -11,23 +20,14 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.ExecutionException;
-
 /**
  * The few Kafka client commands deploy/local/kafka.sh needs, without Kafka's command-line tools:
  * run as a single source file on the jars `mvn package` copies to target/kafka-broker/lib.
  *
- *   topics  BOOTSTRAP                      the job's four topics, 2 partitions each (indicators compacted)
- *   produce BOOTSTRAP TOPIC FILE [FIELD]   one record per line of FILE, keyed by the JSON field FIELD
- *   consume BOOTSTRAP TOPIC [SECONDS]      every committed record, from the beginning, until SECONDS pass without one
+ * <p>topics BOOTSTRAP the job's four topics, 2 partitions each (indicators compacted) produce
+ * BOOTSTRAP TOPIC FILE [FIELD] one record per line of FILE, keyed by the JSON field FIELD consume
+ * BOOTSTRAP TOPIC [SECONDS] every committed record, from the beginning, until SECONDS pass without
+ * one
  */
 public class KafkaTool {
 
@@ -40,7 +40,8 @@ public class KafkaTool {
         p.put("bootstrap.servers", args[1]);
         switch (args[0]) {
             case "topics" -> topics(p);
-            case "produce" -> produce(p, args[2], Path.of(args[3]), args.length > 4 ? args[4] : null);
+            case "produce" ->
+                    produce(p, args[2], Path.of(args[3]), args.length > 4 ? args[4] : null);
             case "consume" -> consume(p, args[2], args.length > 3 ? Integer.parseInt(args[3]) : 5);
             default -> {
                 System.err.println("unknown command " + args[0]);
@@ -51,11 +52,13 @@ public class KafkaTool {
 
     static void topics(Properties p) throws Exception {
         try (Admin admin = Admin.create(p)) {
-            List<NewTopic> topics = List.of(
-                    new NewTopic("ti-indicators", 2, (short) 1).configs(Map.of("cleanup.policy", "compact")),
-                    new NewTopic("vm-connections", 2, (short) 1),
-                    new NewTopic("ti-alerts", 2, (short) 1),
-                    new NewTopic("ti-dead-letters", 2, (short) 1));
+            List<NewTopic> topics =
+                    List.of(
+                            new NewTopic("ti-indicators", 2, (short) 1)
+                                    .configs(Map.of("cleanup.policy", "compact")),
+                            new NewTopic("vm-connections", 2, (short) 1),
+                            new NewTopic("ti-alerts", 2, (short) 1),
+                            new NewTopic("ti-dead-letters", 2, (short) 1));
             for (NewTopic t : topics) {
                 try {
                     admin.createTopics(List.of(t)).all().get();
@@ -75,7 +78,7 @@ public class KafkaTool {
         ObjectMapper json = new ObjectMapper();
         int n = 0;
         try (KafkaProducer<String, String> producer =
-                     new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+                new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                 if (line.isBlank()) {
                     continue;
@@ -97,11 +100,13 @@ public class KafkaTool {
     }
 
     static void consume(Properties p, String topic, int quietSeconds) {
-        p.put("isolation.level", "read_committed");   // alerts of exactly-once jobs: committed only
+        p.put("isolation.level", "read_committed"); // alerts of exactly-once jobs: committed only
         p.put("enable.auto.commit", "false");
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+        try (KafkaConsumer<String, String> c =
+                new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
             List<TopicPartition> parts = new ArrayList<>();
-            c.partitionsFor(topic).forEach(i -> parts.add(new TopicPartition(topic, i.partition())));
+            c.partitionsFor(topic)
+                    .forEach(i -> parts.add(new TopicPartition(topic, i.partition())));
             c.assign(parts);
             c.seekToBeginning(parts);
             long quietSince = System.nanoTime();

@@ -1,27 +1,28 @@
 package io.tiflink.vmconn;
 
 import io.tiflink.vmconn.config.Options;
-
 import java.io.PrintStream;
 import java.util.Arrays;
 
 /**
- * Entry point of the self-contained {@code -local.jar}: {@code replay} (files), {@code run}
- * (Kafka, on a local MiniCluster) and {@code demo}.
+ * Entry point of the self-contained {@code -local.jar}: {@code replay} (files), {@code run} (Kafka,
+ * on a local MiniCluster) and {@code demo}.
  */
 public final class Cli {
 
     private Cli() {}
 
-    static final String USAGE = String.join("\n",
-            "usage: java -jar ti-ip-vmconnection-local.jar COMMAND [options]",
-            "",
-            "commands:",
-            "  replay   replay an indicator file and a connection file (JSON Lines) and write the alerts",
-            "  run      run the Kafka job on a local MiniCluster until stopped",
-            "  demo     start a local Kafka broker, feed it sample data and print alerts as they come",
-            "",
-            "COMMAND --help lists the command's options with their defaults.");
+    static final String USAGE =
+            String.join(
+                    "\n",
+                    "usage: java -jar ti-ip-vmconnection-local.jar COMMAND [options]",
+                    "",
+                    "commands:",
+                    "  replay   replay an indicator file and a connection file (JSON Lines) and write the alerts",
+                    "  run      run the Kafka job on a local MiniCluster until stopped",
+                    "  demo     start a local Kafka broker, feed it sample data and print alerts as they come",
+                    "",
+                    "COMMAND --help lists the command's options with their defaults.");
 
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
@@ -37,31 +38,41 @@ public final class Cli {
         boolean help = Arrays.asList(rest).contains("--help");
         try {
             switch (command) {
-                case "replay": {
-                    Options o = FileReplay.options();
-                    if (help) {
-                        out.println(o.help("usage: java -jar ti-ip-vmconnection-local.jar replay "
-                                + "--indicators IND.jsonl --connections CONN.jsonl --alerts A.jsonl "
-                                + "--dead-letters D.jsonl [--emit final|first]"));
-                        return 0;
+                case "replay":
+                    {
+                        Options o = FileReplay.options();
+                        if (help) {
+                            out.println(
+                                    o.help(
+                                            "usage: java -jar ti-ip-vmconnection-local.jar replay "
+                                                    + "--indicators IND.jsonl --connections CONN.jsonl --alerts A.jsonl "
+                                                    + "--dead-letters D.jsonl [--emit final|first]"));
+                            return 0;
+                        }
+                        return FileReplay.run(o.parse(rest), err);
                     }
-                    return FileReplay.run(o.parse(rest), err);
-                }
-                case "run": {
-                    if (help) {
-                        out.println(io.tiflink.vmconn.io.KafkaJob.help(io.tiflink.vmconn.io.KafkaJob.options(true),
-                                "java -jar ti-ip-vmconnection-local.jar run"));
-                        return 0;
+                case "run":
+                    {
+                        if (help) {
+                            out.println(
+                                    io.tiflink.vmconn.io.KafkaJob.help(
+                                            io.tiflink.vmconn.io.KafkaJob.options(true),
+                                            "java -jar ti-ip-vmconnection-local.jar run"));
+                            return 0;
+                        }
+                        return io.tiflink.vmconn.io.KafkaJob.runLocal(rest, err);
                     }
-                    return io.tiflink.vmconn.io.KafkaJob.runLocal(rest, err);
-                }
-                case "demo": {
-                    if (help) {
-                        out.println(io.tiflink.vmconn.demo.Demo.options().help(io.tiflink.vmconn.demo.Demo.USAGE));
-                        return 0;
+                case "demo":
+                    {
+                        if (help) {
+                            out.println(
+                                    io.tiflink.vmconn.demo.Demo.options()
+                                            .help(io.tiflink.vmconn.demo.Demo.USAGE));
+                            return 0;
+                        }
+                        return io.tiflink.vmconn.demo.Demo.run(
+                                io.tiflink.vmconn.demo.Demo.options().parse(rest), out, err);
                     }
-                    return io.tiflink.vmconn.demo.Demo.run(io.tiflink.vmconn.demo.Demo.options().parse(rest), out, err);
-                }
                 default:
                     err.println("unknown command '" + command + "'\n\n" + USAGE);
                     return 2;

@@ -9,7 +9,10 @@ import io.tiflink.vmconn.io.JsonLinesFormat;
 import io.tiflink.vmconn.io.LineFileSink;
 import io.tiflink.vmconn.io.RowParser;
 import io.tiflink.vmconn.model.InputRecord;
-
+import java.io.File;
+import java.io.PrintStream;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.file.src.FileSource;
@@ -17,14 +20,9 @@ import org.apache.flink.core.fs.Path;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
-import java.io.File;
-import java.io.PrintStream;
-import java.util.Map;
-import java.util.TreeMap;
-
 /**
- * The file plug: replays an indicator file and a connection file (JSON Lines) through the
- * workflow on a local MiniCluster, writing alerts and dead letters as JSON Lines.
+ * The file plug: replays an indicator file and a connection file (JSON Lines) through the workflow
+ * on a local MiniCluster, writing alerts and dead letters as JSON Lines.
  */
 public final class FileReplay {
 
@@ -32,12 +30,25 @@ public final class FileReplay {
 
     public static Options options() {
         return new Options()
-                .declare("indicators", null, "ThreatIntelligenceIndicator rows, JSON Lines (a line may be an envelope)")
-                .declare("connections", null, "VMConnection rows, JSON Lines (a line may be an envelope)")
-                .declare("alerts", "alerts.jsonl", "where to write alerts, one JSON object per line")
-                .declare("dead-letters", "dead-letters.jsonl", "where to write unreadable records with the reason")
-                .declare("watermarks", "end", "end: judge all rows in event-time order once the files are read "
-                        + "(file order never makes a row late); bounded: stream with the out-of-orderness bound")
+                .declare(
+                        "indicators",
+                        null,
+                        "ThreatIntelligenceIndicator rows, JSON Lines (a line may be an envelope)")
+                .declare(
+                        "connections",
+                        null,
+                        "VMConnection rows, JSON Lines (a line may be an envelope)")
+                .declare(
+                        "alerts", "alerts.jsonl", "where to write alerts, one JSON object per line")
+                .declare(
+                        "dead-letters",
+                        "dead-letters.jsonl",
+                        "where to write unreadable records with the reason")
+                .declare(
+                        "watermarks",
+                        "end",
+                        "end: judge all rows in event-time order once the files are read "
+                                + "(file order never makes a row late); bounded: stream with the out-of-orderness bound")
                 .declareDetection();
     }
 
@@ -52,14 +63,23 @@ public final class FileReplay {
         DetectionSettings settings = o.detectionSettings().withIdleness(java.time.Duration.ZERO);
         boolean bounded = "bounded".equalsIgnoreCase(o.get("watermarks"));
         if (!bounded && !"end".equalsIgnoreCase(o.get("watermarks"))) {
-            throw new IllegalArgumentException("--watermarks takes end or bounded, not '" + o.get("watermarks") + "'");
+            throw new IllegalArgumentException(
+                    "--watermarks takes end or bounded, not '" + o.get("watermarks") + "'");
         }
         StreamExecutionEnvironment env = FlinkEnvironments.local(o.getInt("parallelism"), 0);
-        define(env, indicators, connections, o.get("alerts"), o.get("dead-letters"), settings, bounded);
+        define(
+                env,
+                indicators,
+                connections,
+                o.get("alerts"),
+                o.get("dead-letters"),
+                settings,
+                bounded);
         log.println("replay: " + settings);
         long started = System.nanoTime();
         JobExecutionResult result = env.execute("TI Map IP Entity to VMConnection (replay)");
-        log.printf("replay: done in %.1f s; alerts in %s, dead letters in %s%n",
+        log.printf(
+                "replay: done in %.1f s; alerts in %s, dead letters in %s%n",
                 (System.nanoTime() - started) / 1e9, o.get("alerts"), o.get("dead-letters"));
         Map<String, Object> counts = new TreeMap<>(result.getAllAccumulatorResults());
         counts.forEach((k, v) -> log.println("replay: " + k + " = " + v));
@@ -67,34 +87,67 @@ public final class FileReplay {
     }
 
     /** Builds the replay job: file sources, the workflow, file sinks. */
-    public static void define(StreamExecutionEnvironment env, String indicators, String connections,
-                              String alertsPath, String deadLettersPath, DetectionSettings settings,
-                              boolean boundedWatermarks) {
-        DataStream<InputRecord> ind = fileSource(env, indicators, RowParser.Table.INDICATORS, settings,
-                boundedWatermarks ? InputWatermarks.forIndicators(settings) : InputWatermarks.atEndOfInput(),
-                Uids.INDICATOR_SOURCE);
-        DataStream<InputRecord> conn = fileSource(env, connections, RowParser.Table.CONNECTIONS, settings,
-                boundedWatermarks ? InputWatermarks.forConnections(settings) : InputWatermarks.atEndOfInput(),
-                Uids.CONNECTION_SOURCE);
+    public static void define(
+            StreamExecutionEnvironment env,
+            String indicators,
+            String connections,
+            String alertsPath,
+            String deadLettersPath,
+            DetectionSettings settings,
+            boolean boundedWatermarks) {
+        DataStream<InputRecord> ind =
+                fileSource(
+                        env,
+                        indicators,
+                        RowParser.Table.INDICATORS,
+                        settings,
+                        boundedWatermarks
+                                ? InputWatermarks.forIndicators(settings)
+                                : InputWatermarks.atEndOfInput(),
+                        Uids.INDICATOR_SOURCE);
+        DataStream<InputRecord> conn =
+                fileSource(
+                        env,
+                        connections,
+                        RowParser.Table.CONNECTIONS,
+                        settings,
+                        boundedWatermarks
+                                ? InputWatermarks.forConnections(settings)
+                                : InputWatermarks.atEndOfInput(),
+                        Uids.CONNECTION_SOURCE);
         sinks(DetectionWorkflow.define(ind, conn, settings), alertsPath, deadLettersPath);
     }
 
     /** Alerts and dead letters to JSON Lines files. */
-    public static void sinks(DetectionWorkflow.Outputs out, String alertsPath, String deadLettersPath) {
-        out.alerts.sinkTo(new LineFileSink<>(alertsPath, AlertJson::toJson))
-                .name("Alert file").uid(Uids.ALERT_SINK).setParallelism(1);
-        out.deadLetters.sinkTo(new LineFileSink<>(deadLettersPath, DeadLetterJson::toJson))
-                .name("Dead-letter file").uid(Uids.DEAD_LETTER_SINK).setParallelism(1);
+    public static void sinks(
+            DetectionWorkflow.Outputs out, String alertsPath, String deadLettersPath) {
+        out.alerts
+                .sinkTo(new LineFileSink<>(alertsPath, AlertJson::toJson))
+                .name("Alert file")
+                .uid(Uids.ALERT_SINK)
+                .setParallelism(1);
+        out.deadLetters
+                .sinkTo(new LineFileSink<>(deadLettersPath, DeadLetterJson::toJson))
+                .name("Dead-letter file")
+                .uid(Uids.DEAD_LETTER_SINK)
+                .setParallelism(1);
     }
 
-    /** A JSON Lines file as one input, read in file order, with event time per the given strategy. */
-    public static DataStream<InputRecord> fileSource(StreamExecutionEnvironment env, String file,
-                                                      RowParser.Table table, DetectionSettings settings,
-                                                      WatermarkStrategy<InputRecord> watermarks, String uid) {
+    /**
+     * A JSON Lines file as one input, read in file order, with event time per the given strategy.
+     */
+    public static DataStream<InputRecord> fileSource(
+            StreamExecutionEnvironment env,
+            String file,
+            RowParser.Table table,
+            DetectionSettings settings,
+            WatermarkStrategy<InputRecord> watermarks,
+            String uid) {
         RowParser parser = new RowParser(table, settings.outOfOrdernessNanos());
-        FileSource<InputRecord> source = FileSource
-                .forRecordStreamFormat(new JsonLinesFormat(parser, file), new Path(new File(file).toURI()))
-                .build();
+        FileSource<InputRecord> source =
+                FileSource.forRecordStreamFormat(
+                                new JsonLinesFormat(parser, file), new Path(new File(file).toURI()))
+                        .build();
         return env.fromSource(source, watermarks, table.label + " file").uid(uid);
     }
 }

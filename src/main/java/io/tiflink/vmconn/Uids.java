@@ -1,8 +1,8 @@
 package io.tiflink.vmconn;
 
 /**
- * Operator uids. A savepoint is matched to operators by these: never change one; a new
- * operator gets a new uid.
+ * Operator uids. A savepoint is matched to operators by these: never change one; a new operator
+ * gets a new uid.
  */
 public final class Uids {
 

@@ -5,7 +5,10 @@ import io.tiflink.vmconn.config.DetectionSettings;
 import io.tiflink.vmconn.config.EmitMode;
 import io.tiflink.vmconn.model.Alert;
 import io.tiflink.vmconn.model.Match;
-
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -13,16 +16,11 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-
 /**
- * Keeps the latest match per (IndicatorId, RemoteIp, window) and emits one alert per group
- * (SPEC 3, 4). {@code final}: when the watermark passes the window's end. {@code first}: on
- * the group's first match. A group is kept for the allowed lateness after its window ends, so
- * that a late match updates it: the alert is emitted again with the same id, marked late.
+ * Keeps the latest match per (IndicatorId, RemoteIp, window) and emits one alert per group (SPEC 3,
+ * 4). {@code final}: when the watermark passes the window's end. {@code first}: on the group's
+ * first match. A group is kept for the allowed lateness after its window ends, so that a late match
+ * updates it: the alert is emitted again with the same id, marked late.
  */
 public class AlertAggregator extends KeyedProcessFunction<String, Match, Alert> {
 
@@ -55,7 +53,9 @@ public class AlertAggregator extends KeyedProcessFunction<String, Match, Alert> 
         lateAlerts = metrics.counter("lateAlerts");
         alertsTotal = getRuntimeContext().getLongCounter("alerts.emitted");
         lateAlertsTotal = getRuntimeContext().getLongCounter("alerts.late");
-        metrics.gauge("oldestOpenWindowStart", () -> openWindows.isEmpty() ? -1L : openWindows.firstKey());
+        metrics.gauge(
+                "oldestOpenWindowStart",
+                () -> openWindows.isEmpty() ? -1L : openWindows.firstKey());
     }
 
     @Override
@@ -68,7 +68,8 @@ public class AlertAggregator extends KeyedProcessFunction<String, Match, Alert> 
         AlertGroup group = groups.get(start);
         if (group == null) {
             openWindows.merge(start, 1L, Long::sum);
-            ctx.timerService().registerEventTimeTimer(lastInstant + settings.allowedLatenessMillis());
+            ctx.timerService()
+                    .registerEventTimeTimer(lastInstant + settings.allowedLatenessMillis());
         }
         if (settings.emitMode() == EmitMode.FIRST) {
             if (group != null && group.emitted) {
@@ -113,7 +114,8 @@ public class AlertAggregator extends KeyedProcessFunction<String, Match, Alert> 
     }
 
     private void emit(AlertGroup group, long start, Collector<Alert> out) {
-        Alert alert = AlertGroups.toAlert(group, start, settings.windowMillis(), settings.emitMode());
+        Alert alert =
+                AlertGroups.toAlert(group, start, settings.windowMillis(), settings.emitMode());
         group.pending = false;
         group.emitted = true;
         alertsEmitted.inc();

@@ -1,12 +1,11 @@
 package io.tiflink.vmconn.alert;
 
 import io.tiflink.vmconn.model.Match;
-
 import java.util.Objects;
 
 /**
- * What the alert aggregator keeps for one (IndicatorId, RemoteIp, window): the match to
- * report (SPEC 3.2), how many matches the group had and the span of their connection times.
+ * What the alert aggregator keeps for one (IndicatorId, RemoteIp, window): the match to report
+ * (SPEC 3.2), how many matches the group had and the span of their connection times.
  */
 public class AlertGroup {
 
@@ -16,10 +15,13 @@ public class AlertGroup {
     public int firstConnectionTimeDigits;
     public long lastConnectionTime;
     public int lastConnectionTimeDigits;
+
     /** Some match came from a late connection, or arrived after the window closed. */
     public boolean late;
+
     /** Has changed since its alert was last emitted (or was never emitted). */
     public boolean pending;
+
     public boolean emitted;
 
     public AlertGroup() {}
@@ -29,9 +31,13 @@ public class AlertGroup {
         if (this == o) return true;
         if (!(o instanceof AlertGroup)) return false;
         AlertGroup g = (AlertGroup) o;
-        return matchCount == g.matchCount && firstConnectionTime == g.firstConnectionTime
-                && lastConnectionTime == g.lastConnectionTime && late == g.late && pending == g.pending
-                && emitted == g.emitted && Objects.equals(reported, g.reported);
+        return matchCount == g.matchCount
+                && firstConnectionTime == g.firstConnectionTime
+                && lastConnectionTime == g.lastConnectionTime
+                && late == g.late
+                && pending == g.pending
+                && emitted == g.emitted
+                && Objects.equals(reported, g.reported);
     }
 
     @Override

@@ -6,7 +6,6 @@ import io.tiflink.vmconn.model.Alert;
 import io.tiflink.vmconn.model.Connection;
 import io.tiflink.vmconn.model.EventTimes;
 import io.tiflink.vmconn.model.Match;
-
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
@@ -60,7 +59,8 @@ public final class AlertGroups {
     public static Alert toAlert(AlertGroup g, long windowStart, long windowMillis, EmitMode mode) {
         Alert a = new Alert();
         a.match = g.reported;
-        a.alertId = alertId(g.reported.indicator.indicatorId, g.reported.connection.ip, windowStart);
+        a.alertId =
+                alertId(g.reported.indicator.indicatorId, g.reported.connection.ip, windowStart);
         a.windowStart = windowStart;
         a.windowEnd = windowStart + windowMillis;
         a.matchCount = g.matchCount;

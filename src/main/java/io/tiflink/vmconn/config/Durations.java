@@ -23,16 +23,26 @@ public final class Durations {
             }
             long n = Long.parseLong(t.substring(0, i));
             switch (t.substring(i).trim()) {
-                case "ms": return Duration.ofMillis(n);
-                case "s": case "": return Duration.ofSeconds(n);
-                case "m": case "min": return Duration.ofMinutes(n);
-                case "h": return Duration.ofHours(n);
-                case "d": return Duration.ofDays(n);
-                default: throw new IllegalArgumentException();
+                case "ms":
+                    return Duration.ofMillis(n);
+                case "s":
+                case "":
+                    return Duration.ofSeconds(n);
+                case "m":
+                case "min":
+                    return Duration.ofMinutes(n);
+                case "h":
+                    return Duration.ofHours(n);
+                case "d":
+                    return Duration.ofDays(n);
+                default:
+                    throw new IllegalArgumentException();
             }
         } catch (IllegalArgumentException | DateTimeParseException | ArithmeticException e) {
             throw new IllegalArgumentException(
-                    "cannot read duration '" + text + "': write it as 250ms, 30s, 5m, 1h, 14d or PT1H");
+                    "cannot read duration '"
+                            + text
+                            + "': write it as 250ms, 30s, 5m, 1h, 14d or PT1H");
         }
     }
 

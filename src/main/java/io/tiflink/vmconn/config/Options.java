@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Command-line options: {@code --name value} pairs (or {@code --name=value}), each declared
- * with its default and meaning so that {@code --help} lists every setting. Unknown options are
- * an error that names the option, never silently ignored.
+ * Command-line options: {@code --name value} pairs (or {@code --name=value}), each declared with
+ * its default and meaning so that {@code --help} lists every setting. Unknown options are an error
+ * that names the option, never silently ignored.
  */
 public final class Options {
 
@@ -52,21 +52,40 @@ public final class Options {
     /** The detection settings every command takes. */
     public Options declareDetection() {
         DetectionSettings d = DetectionSettings.defaults();
-        declare("window", fmt(d.windowMillis()), "alert window W (the rule's queryFrequency), epoch-aligned");
-        declare("lookback", fmt(d.lookbackMillis()),
+        declare(
+                "window",
+                fmt(d.windowMillis()),
+                "alert window W (the rule's queryFrequency), epoch-aligned");
+        declare(
+                "lookback",
+                fmt(d.lookbackMillis()),
                 "connection look-back L: an indicator arriving up to L after a connection still matches it");
-        declare("indicator-lookback", fmt(d.indicatorLookbackMillis()),
+        declare(
+                "indicator-lookback",
+                fmt(d.indicatorLookbackMillis()),
                 "indicator look-back P: a version older than P is no longer live");
-        declare("out-of-orderness", fmt(d.outOfOrdernessMillis()),
+        declare(
+                "out-of-orderness",
+                fmt(d.outOfOrdernessMillis()),
                 "how far behind its input's greatest TimeGenerated a row may arrive and still be on time");
-        declare("idleness", fmt(d.idlenessMillis()),
+        declare(
+                "idleness",
+                fmt(d.idlenessMillis()),
                 "an input silent this long stops holding back the watermark (0 = never)");
-        declare("allowed-lateness", fmt(d.allowedLatenessMillis()),
+        declare(
+                "allowed-lateness",
+                fmt(d.allowedLatenessMillis()),
                 "how long after a window's end a late match still updates its alert (re-emitted, marked late)");
-        declare("emit", d.emitMode().label(), "final: one alert per group when its window ends; "
-                + "first: an alert on the group's first match");
-        declareRepeated("exclude", "", "extra excluded IP ranges, CIDR, comma-separated "
-                + "(added to 10/8, 172.16/12, 192.168/16, 127/8, fe80::/10, ::/96, fc00::/7)");
+        declare(
+                "emit",
+                d.emitMode().label(),
+                "final: one alert per group when its window ends; "
+                        + "first: an alert on the group's first match");
+        declareRepeated(
+                "exclude",
+                "",
+                "extra excluded IP ranges, CIDR, comma-separated "
+                        + "(added to 10/8, 172.16/12, 192.168/16, 127/8, fe80::/10, ::/96, fc00::/7)");
         declare("parallelism", "2", "parallelism of the job");
         return this;
     }
@@ -79,7 +98,8 @@ public final class Options {
         for (int k = 0; k < args.length; k++) {
             String a = args[k];
             if (!a.startsWith("--")) {
-                throw new IllegalArgumentException("unexpected argument '" + a + "': options look like --name value");
+                throw new IllegalArgumentException(
+                        "unexpected argument '" + a + "': options look like --name value");
             }
             String name = a.substring(2);
             String value;
@@ -95,7 +115,9 @@ public final class Options {
             if (!declared.containsKey(name)) {
                 throw new IllegalArgumentException("unknown option --" + name + " (see --help)");
             }
-            if (repeated.contains(name) && values.containsKey(name) && !values.get(name).isEmpty()) {
+            if (repeated.contains(name)
+                    && values.containsKey(name)
+                    && !values.get(name).isEmpty()) {
                 value = values.get(name) + "," + value;
             }
             values.put(name, value);
@@ -127,7 +149,8 @@ public final class Options {
         try {
             return Integer.parseInt(get(name).trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + " takes a whole number, not '" + get(name) + "'");
+            throw new IllegalArgumentException(
+                    "--" + name + " takes a whole number, not '" + get(name) + "'");
         }
     }
 
@@ -159,7 +182,10 @@ public final class Options {
     public String help(String usage) {
         StringBuilder sb = new StringBuilder(usage).append("\n\nOptions:\n");
         for (Option o : declared.values()) {
-            sb.append(String.format("  --%-26s %s%n", o.name + " " + (o.secret ? "SECRET" : "VALUE"), o.help));
+            sb.append(
+                    String.format(
+                            "  --%-26s %s%n",
+                            o.name + " " + (o.secret ? "SECRET" : "VALUE"), o.help));
             if (o.defaultValue != null && !o.defaultValue.isEmpty()) {
                 sb.append(String.format("  %-28s (default: %s)%n", "", o.defaultValue));
             }
@@ -170,8 +196,13 @@ public final class Options {
     /** The options as given, secrets masked: safe to log. */
     public String describe() {
         StringBuilder sb = new StringBuilder();
-        values.forEach((k, v) -> sb.append("--").append(k).append(' ')
-                .append(declared.get(k).secret ? "******" : v).append(' '));
+        values.forEach(
+                (k, v) ->
+                        sb.append("--")
+                                .append(k)
+                                .append(' ')
+                                .append(declared.get(k).secret ? "******" : v)
+                                .append(' '));
         return sb.toString().trim();
     }
 }

@@ -3,7 +3,6 @@ package io.tiflink.vmconn.demo;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -19,47 +18,63 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
- * Generates VMConnection rows as Azure Monitor's VM insights writes them (the table's 44
- * columns, TimeGenerated with seven fractional digits), for a fleet of VMs of which some talk to
- * listed IPs. Deterministic for a seed. For the demo and for benchmarks: {@link #hitRate} is the
- * share of rows whose RemoteIp is on the list; {@link #run} paces rows at a given rate.
+ * Generates VMConnection rows as Azure Monitor's VM insights writes them (the table's 44 columns,
+ * TimeGenerated with seven fractional digits), for a fleet of VMs of which some talk to listed IPs.
+ * Deterministic for a seed. For the demo and for benchmarks: {@link #hitRate} is the share of rows
+ * whose RemoteIp is on the list; {@link #run} paces rows at a given rate.
  *
  * <p>A hit is either an inbound connection from a listed IP to a web server (the Log4j scanning
- * hosts of the sample feed did exactly that), or an outbound beacon from one of a few
- * "compromised" hosts to the listed IPs assigned to it. Other rows go to or come from public
- * addresses that are not on the list (cloud, CDN and update services, clients), or stay inside
- * the private network.
+ * hosts of the sample feed did exactly that), or an outbound beacon from one of a few "compromised"
+ * hosts to the listed IPs assigned to it. Other rows go to or come from public addresses that are
+ * not on the list (cloud, CDN and update services, clients), or stay inside the private network.
  */
 public final class ConnectionGenerator {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final DateTimeFormatter LA_TIME =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSS'Z'").withZone(ZoneOffset.UTC);
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSS'Z'")
+                    .withZone(ZoneOffset.UTC);
     private static final String SUBSCRIPTION = "0f3c6a52-7d1e-4b8a-9c2f-5e6d7a8b9c01";
 
     /** A VM of the fleet. */
     record Host(String computer, String ip, String role, String agentId, String machine) {}
 
-    /** Remote public ranges that are not on the list: (first two octets, country, latitude, longitude). */
+    /**
+     * Remote public ranges that are not on the list: (first two octets, country, latitude,
+     * longitude).
+     */
     private static final Object[][] BENIGN_REMOTES = {
-            {"13.107", "United States", 47.6, -122.3}, {"20.42", "United States", 36.7, -78.4},
-            {"40.126", "Ireland", 53.3, -6.3}, {"52.96", "United States", 47.6, -122.3},
-            {"104.16", "United States", 37.8, -122.4}, {"142.250", "United States", 37.4, -122.1},
-            {"151.101", "United States", 37.8, -122.4}, {"185.199", "Netherlands", 52.4, 4.9},
-            {"91.189", "United Kingdom", 51.5, -0.1}, {"23.55", "Germany", 50.1, 8.7},
+        {"13.107", "United States", 47.6, -122.3}, {"20.42", "United States", 36.7, -78.4},
+        {"40.126", "Ireland", 53.3, -6.3}, {"52.96", "United States", 47.6, -122.3},
+        {"104.16", "United States", 37.8, -122.4}, {"142.250", "United States", 37.4, -122.1},
+        {"151.101", "United States", 37.8, -122.4}, {"185.199", "Netherlands", 52.4, 4.9},
+        {"91.189", "United Kingdom", 51.5, -0.1}, {"23.55", "Germany", 50.1, 8.7},
     };
+
     private static final String[][] ROLES = {
-            // role, listening process, listening port
-            {"web", "nginx", "443"}, {"web", "w3wp", "443"}, {"app", "java", "8080"}, {"sql", "sqlservr", "1433"},
-            {"jump", "sshd", "22"}, {"dc", "lsass", "389"}, {"worker", "python3", "8000"},
+        // role, listening process, listening port
+        {"web", "nginx", "443"},
+        {"web", "w3wp", "443"},
+        {"app", "java", "8080"},
+        {"sql", "sqlservr", "1433"},
+        {"jump", "sshd", "22"},
+        {"dc", "lsass", "389"},
+        {"worker", "python3", "8000"},
     };
     private static final String[][] OUTBOUND = {
-            // process, port
-            {"svchost", "443"}, {"MsMpEng", "443"}, {"omsagent", "443"}, {"apt", "80"}, {"curl", "443"},
-            {"java", "443"}, {"chrome", "443"}, {"dotnet", "443"}, {"systemd-resolved", "53"},
+        // process, port
+        {"svchost", "443"},
+        {"MsMpEng", "443"},
+        {"omsagent", "443"},
+        {"apt", "80"},
+        {"curl", "443"},
+        {"java", "443"},
+        {"chrome", "443"},
+        {"dotnet", "443"},
+        {"systemd-resolved", "53"},
     };
     private static final String[][] BEACONS = {
-            {"rundll32", "443"}, {"powershell", "8443"}, {"python3", "443"}, {"svchost", "53"},
+        {"rundll32", "443"}, {"powershell", "8443"}, {"python3", "443"}, {"svchost", "53"},
     };
 
     private final List<String> listed;
@@ -76,9 +91,9 @@ public final class ConnectionGenerator {
 
     /**
      * @param listedIps the IPs on the indicator list (hits are drawn from them)
-     * @param hitRate   share of rows whose RemoteIp is listed, 0..1
+     * @param hitRate share of rows whose RemoteIp is listed, 0..1
      * @param hostCount VMs in the fleet (at least 4)
-     * @param seed      same seed, same rows (for the same times)
+     * @param seed same seed, same rows (for the same times)
      */
     public ConnectionGenerator(List<String> listedIps, double hitRate, int hostCount, long seed) {
         if (hitRate < 0 || hitRate > 1) {
@@ -96,9 +111,18 @@ public final class ConnectionGenerator {
             String[] role = ROLES[i % ROLES.length];
             String name = role[0] + "-" + String.format("%02d", i / ROLES.length + 1);
             // Some VMs report a bare name, most an FQDN (HostName/DnsDomain differ then).
-            String computer = i % 5 == 4 ? "vm-" + name : name + (i % 2 == 0 ? ".contoso.com" : ".corp.contoso.com");
+            String computer =
+                    i % 5 == 4
+                            ? "vm-" + name
+                            : name + (i % 2 == 0 ? ".contoso.com" : ".corp.contoso.com");
             String ip = "10.1." + (i % ROLES.length) + "." + (4 + i / ROLES.length);
-            Host h = new Host(computer, ip, role[0] + ":" + role[1] + ":" + role[2], uuid(), "m-" + uuid());
+            Host h =
+                    new Host(
+                            computer,
+                            ip,
+                            role[0] + ":" + role[1] + ":" + role[2],
+                            uuid(),
+                            "m-" + uuid());
             hosts.add(h);
             if (role[0].equals("web")) {
                 webHosts.add(h);
@@ -117,15 +141,29 @@ public final class ConnectionGenerator {
         }
     }
 
-    public double hitRate() { return hitRate; }
+    public double hitRate() {
+        return hitRate;
+    }
+
     /** Rows generated so far. */
-    public long rows() { return rows; }
+    public long rows() {
+        return rows;
+    }
+
     /** Rows so far whose RemoteIp is listed. */
-    public long hits() { return hits; }
+    public long hits() {
+        return hits;
+    }
+
     /** Whether the last row's RemoteIp is listed. */
-    public boolean lastWasHit() { return lastWasHit; }
+    public boolean lastWasHit() {
+        return lastWasHit;
+    }
+
     /** The fleet's computer names. */
-    public List<String> computers() { return hosts.stream().map(Host::computer).toList(); }
+    public List<String> computers() {
+        return hosts.stream().map(Host::computer).toList();
+    }
 
     /** The next VMConnection row, at {@code time}. */
     public ObjectNode next(Instant time) {
@@ -134,17 +172,41 @@ public final class ConnectionGenerator {
         if (lastWasHit) {
             hits++;
             if (random.nextBoolean() || compromised.isEmpty()) {
-                Host web = webHosts.isEmpty() ? hosts.get(0) : webHosts.get(random.nextInt(webHosts.size()));
+                Host web =
+                        webHosts.isEmpty()
+                                ? hosts.get(0)
+                                : webHosts.get(random.nextInt(webHosts.size()));
                 String scanner = listed.get(random.nextInt(listed.size()));
                 String[] role = web.role().split(":");
-                return row(time, web, "inbound", role[1], scanner, Integer.parseInt(role[2]), "Unknown", 0, 0,
-                        1 + random.nextInt(3), 300 + random.nextInt(2_000), 200 + random.nextInt(800));
+                return row(
+                        time,
+                        web,
+                        "inbound",
+                        role[1],
+                        scanner,
+                        Integer.parseInt(role[2]),
+                        "Unknown",
+                        0,
+                        0,
+                        1 + random.nextInt(3),
+                        300 + random.nextInt(2_000),
+                        200 + random.nextInt(800));
             }
             int i = random.nextInt(compromised.size());
             List<String> targets = beaconTargets.get(i);
             String[] beacon = BEACONS[i % BEACONS.length];
-            return row(time, compromised.get(i), "outbound", beacon[0], targets.get(random.nextInt(targets.size())),
-                    Integer.parseInt(beacon[1]), "Unknown", 0, 0, 1, 1_000 + random.nextInt(4_000),
+            return row(
+                    time,
+                    compromised.get(i),
+                    "outbound",
+                    beacon[0],
+                    targets.get(random.nextInt(targets.size())),
+                    Integer.parseInt(beacon[1]),
+                    "Unknown",
+                    0,
+                    0,
+                    1,
+                    1_000 + random.nextInt(4_000),
                     500 + random.nextInt(20_000));
         }
         Host h = hosts.get(random.nextInt(hosts.size()));
@@ -152,26 +214,56 @@ public final class ConnectionGenerator {
         if (r < 0.15) { // east-west, inside the private network
             Host other = hosts.get(random.nextInt(hosts.size()));
             String[] role = other.role().split(":");
-            return row(time, h, "outbound", OUTBOUND[random.nextInt(OUTBOUND.length)][0], other.ip(),
-                    Integer.parseInt(role[2]), "", 0, 0, 1 + random.nextInt(5), 2_000 + random.nextInt(50_000),
+            return row(
+                    time,
+                    h,
+                    "outbound",
+                    OUTBOUND[random.nextInt(OUTBOUND.length)][0],
+                    other.ip(),
+                    Integer.parseInt(role[2]),
+                    "",
+                    0,
+                    0,
+                    1 + random.nextInt(5),
+                    2_000 + random.nextInt(50_000),
                     2_000 + random.nextInt(200_000));
         }
         Object[] remote = BENIGN_REMOTES[random.nextInt(BENIGN_REMOTES.length)];
         String ip = benignIp((String) remote[0]);
         if (r < 0.35) { // a client calling one of our services
             String[] role = h.role().split(":");
-            return row(time, h, "inbound", role[1], ip, Integer.parseInt(role[2]), (String) remote[1],
-                    (double) remote[2], (double) remote[3], 1 + random.nextInt(4), 500 + random.nextInt(5_000),
+            return row(
+                    time,
+                    h,
+                    "inbound",
+                    role[1],
+                    ip,
+                    Integer.parseInt(role[2]),
+                    (String) remote[1],
+                    (double) remote[2],
+                    (double) remote[3],
+                    1 + random.nextInt(4),
+                    500 + random.nextInt(5_000),
                     1_000 + random.nextInt(100_000));
         }
         String[] out = OUTBOUND[random.nextInt(OUTBOUND.length)];
-        return row(time, h, "outbound", out[0], ip, Integer.parseInt(out[1]), (String) remote[1],
-                (double) remote[2], (double) remote[3], 1 + random.nextInt(8), 500 + random.nextInt(20_000),
+        return row(
+                time,
+                h,
+                "outbound",
+                out[0],
+                ip,
+                Integer.parseInt(out[1]),
+                (String) remote[1],
+                (double) remote[2],
+                (double) remote[3],
+                1 + random.nextInt(8),
+                500 + random.nextInt(20_000),
                 5_000 + random.nextInt(2_000_000));
     }
 
     private String benignIp(String prefix) {
-        for (;;) {
+        for (; ; ) {
             String ip = prefix + "." + random.nextInt(256) + "." + (1 + random.nextInt(254));
             if (!listedSet.contains(ip)) {
                 return ip;
@@ -179,8 +271,19 @@ public final class ConnectionGenerator {
         }
     }
 
-    private ObjectNode row(Instant time, Host h, String direction, String process, String remoteIp, int port,
-                           String country, double lat, double lon, int links, long bytesSent, long bytesReceived) {
+    private ObjectNode row(
+            Instant time,
+            Host h,
+            String direction,
+            String process,
+            String remoteIp,
+            int port,
+            String country,
+            double lat,
+            double lon,
+            int links,
+            long bytesSent,
+            long bytesReceived) {
         boolean outbound = direction.equals("outbound");
         String source = outbound ? h.ip() : remoteIp;
         String destination = outbound ? remoteIp : h.ip();
@@ -230,8 +333,13 @@ public final class ConnectionGenerator {
         n.put("RemoteDnsQuestions", "");
         n.put("RemoteDnsCanonicalNames", "");
         n.put("Type", "VMConnection");
-        n.put("_ResourceId", "/subscriptions/" + SUBSCRIPTION + "/resourcegroups/rg-prod/providers/"
-                + "microsoft.compute/virtualmachines/" + h.computer().split("\\.")[0]);
+        n.put(
+                "_ResourceId",
+                "/subscriptions/"
+                        + SUBSCRIPTION
+                        + "/resourcegroups/rg-prod/providers/"
+                        + "microsoft.compute/virtualmachines/"
+                        + h.computer().split("\\.")[0]);
         return n;
     }
 
@@ -253,7 +361,10 @@ public final class ConnectionGenerator {
         return row.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    /** A record the job cannot read (SPEC 5.3): cut-off JSON, or a row without a readable TimeGenerated. */
+    /**
+     * A record the job cannot read (SPEC 5.3): cut-off JSON, or a row without a readable
+     * TimeGenerated.
+     */
     public byte[] malformed(Instant time) {
         ObjectNode row = next(time);
         rows--;
@@ -263,9 +374,14 @@ public final class ConnectionGenerator {
         }
         String text = row.toString();
         switch (random.nextInt(3)) {
-            case 0: return text.substring(0, text.length() / 2).getBytes(StandardCharsets.UTF_8);
-            case 1: row.put("TimeGenerated", "yesterday, around noon"); return bytes(row);
-            default: row.remove("TimeGenerated"); return bytes(row);
+            case 0:
+                return text.substring(0, text.length() / 2).getBytes(StandardCharsets.UTF_8);
+            case 1:
+                row.put("TimeGenerated", "yesterday, around noon");
+                return bytes(row);
+            default:
+                row.remove("TimeGenerated");
+                return bytes(row);
         }
     }
 

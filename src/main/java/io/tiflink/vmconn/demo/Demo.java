@@ -1,31 +1,14 @@
 package io.tiflink.vmconn.demo;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tiflink.vmconn.FlinkEnvironments;
 import io.tiflink.vmconn.config.Durations;
 import io.tiflink.vmconn.config.EmitMode;
 import io.tiflink.vmconn.config.Options;
 import io.tiflink.vmconn.io.KafkaDeadLetterSerializer;
 import io.tiflink.vmconn.io.KafkaJob;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.errors.InterruptException;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -42,27 +25,52 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The one-command demo ({@code ./demo.sh}): a real single-node Kafka broker on localhost, the
- * topics, the public IOC list published as indicator rows, a stream of generated VMConnection
- * rows of which some go to or come from listed IPs, the Kafka job on a local MiniCluster with
- * the Flink web UI, and a live view of the alert and dead-letter topics. Ctrl-C stops the
- * generator, the job and the broker, and deletes the broker's files.
+ * topics, the public IOC list published as indicator rows, a stream of generated VMConnection rows
+ * of which some go to or come from listed IPs, the Kafka job on a local MiniCluster with the Flink
+ * web UI, and a live view of the alert and dead-letter topics. Ctrl-C stops the generator, the job
+ * and the broker, and deletes the broker's files.
  *
  * <p>The demo emits in mode {@code first} with a 2 s out-of-orderness bound, so that an alert
- * leaves seconds after its connection (mode {@code final} would wait for the end of the hour).
- * With exactly-once delivery an alert becomes visible to read_committed readers at the next
- * checkpoint (every 2 s here).
+ * leaves seconds after its connection (mode {@code final} would wait for the end of the hour). With
+ * exactly-once delivery an alert becomes visible to read_committed readers at the next checkpoint
+ * (every 2 s here).
  */
 public final class Demo {
 
-    public static final String USAGE = "usage: ./demo.sh [options]    "
-            + "(or: java -jar target/ti-ip-vmconnection-local.jar demo [options])";
+    public static final String USAGE =
+            "usage: ./demo.sh [options]    "
+                    + "(or: java -jar target/ti-ip-vmconnection-local.jar demo [options])";
 
     /** The detection options passed through to the job. */
-    private static final List<String> DETECTION = List.of("window", "lookback", "indicator-lookback",
-            "out-of-orderness", "idleness", "allowed-lateness", "emit", "exclude", "parallelism");
+    private static final List<String> DETECTION =
+            List.of(
+                    "window",
+                    "lookback",
+                    "indicator-lookback",
+                    "out-of-orderness",
+                    "idleness",
+                    "allowed-lateness",
+                    "emit",
+                    "exclude",
+                    "parallelism");
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
@@ -71,26 +79,55 @@ public final class Demo {
 
     public static Options options() {
         return new Options()
-                .declare("broker-port", "9092", "port of the local Kafka broker (listens on 127.0.0.1 only; "
-                        + "a free port is used if this one is taken)")
-                .declare("web-ui-port", "8081", "Flink web UI on localhost (a free port if taken; 0 = none)")
+                .declare(
+                        "broker-port",
+                        "9092",
+                        "port of the local Kafka broker (listens on 127.0.0.1 only; "
+                                + "a free port is used if this one is taken)")
+                .declare(
+                        "web-ui-port",
+                        "8081",
+                        "Flink web UI on localhost (a free port if taken; 0 = none)")
                 .declare("rate", "100", "VMConnection rows per second")
-                .declare("hit-rate", "0.005", "share of connection rows whose RemoteIp is on the IOC list")
-                .declare("bad-rate", "0.002", "share of connection records that are malformed (-> dead letters)")
-                .declare("envelope-rate", "0.2",
+                .declare(
+                        "hit-rate",
+                        "0.005",
+                        "share of connection rows whose RemoteIp is on the IOC list")
+                .declare(
+                        "bad-rate",
+                        "0.002",
+                        "share of connection records that are malformed (-> dead letters)")
+                .declare(
+                        "envelope-rate",
+                        "0.2",
                         "share of connection records sent as {\"records\": [...]} envelopes of 2-5 rows")
                 .declare("hosts", "40", "VMs in the generated fleet")
                 .declare("seed", "7", "seed of the connection generator")
-                .declare("duration", "0", "stop by itself after this long (90s, 5m); 0 = run until Ctrl-C")
-                .declare("checkpoint-interval", "2s", "checkpoint interval; exactly-once alerts show at each checkpoint")
+                .declare(
+                        "duration",
+                        "0",
+                        "stop by itself after this long (90s, 5m); 0 = run until Ctrl-C")
+                .declare(
+                        "checkpoint-interval",
+                        "2s",
+                        "checkpoint interval; exactly-once alerts show at each checkpoint")
                 .declare("delivery", "exactly-once", "exactly-once or at-least-once")
                 .declareDetection()
                 // Demo defaults, so that alerts show within seconds.
-                .declare("out-of-orderness", "2s", "out-of-orderness bound (demo: 2s; the job's default is 5m)")
-                .declare("idleness", "3s", "an input silent this long stops holding back the watermark "
-                        + "(demo: 3s, so the indicator topic, read once, soon stops holding back alerts)")
-                .declare("emit", "first", "first: an alert on a group's first match (demo default); "
-                        + "final: one alert per group when its window ends (the job's default)");
+                .declare(
+                        "out-of-orderness",
+                        "2s",
+                        "out-of-orderness bound (demo: 2s; the job's default is 5m)")
+                .declare(
+                        "idleness",
+                        "3s",
+                        "an input silent this long stops holding back the watermark "
+                                + "(demo: 3s, so the indicator topic, read once, soon stops holding back alerts)")
+                .declare(
+                        "emit",
+                        "first",
+                        "first: an alert on a group's first match (demo default); "
+                                + "final: one alert per group when its window ends (the job's default)");
     }
 
     public static int run(Options o, PrintStream out, PrintStream err) throws Exception {
@@ -98,7 +135,8 @@ public final class Demo {
         try {
             LocalKafkaBroker.classpathOf(LocalKafkaBroker.libDirectory());
         } catch (IllegalStateException notBuilt) {
-            throw new IllegalArgumentException(notBuilt.getMessage()); // printed as a plain error, no trace
+            throw new IllegalArgumentException(
+                    notBuilt.getMessage()); // printed as a plain error, no trace
         }
         return new Demo.Session(s, out, err).run();
     }
@@ -128,7 +166,8 @@ public final class Demo {
             try {
                 seed = Long.parseLong(o.get("seed").trim());
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--seed takes a whole number, not '" + o.get("seed") + "'");
+                throw new IllegalArgumentException(
+                        "--seed takes a whole number, not '" + o.get("seed") + "'");
             }
             duration = o.getDuration("duration");
             o.detectionSettings(); // fail early on a bad detection option
@@ -139,10 +178,12 @@ public final class Demo {
             try {
                 v = Double.parseDouble(o.get(name).trim());
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--" + name + " takes a number, not '" + o.get(name) + "'");
+                throw new IllegalArgumentException(
+                        "--" + name + " takes a number, not '" + o.get(name) + "'");
             }
             if (v < min || v > max) {
-                throw new IllegalArgumentException("--" + name + " must lie in " + min + ".." + max);
+                throw new IllegalArgumentException(
+                        "--" + name + " must lie in " + min + ".." + max);
             }
             return v;
         }
@@ -212,52 +253,98 @@ public final class Demo {
         }
 
         private void start() throws Exception {
-            say("starting a single-node Kafka broker (KRaft, Apache Kafka 4.2 jars from "
-                    + LocalKafkaBroker.libDirectory() + ")");
-            broker = LocalKafkaBroker.start(new LocalKafkaBroker.Settings().port(s.brokerPort).log(out));
-            say("broker up on " + broker.bootstrapServers() + " in " + secondsSinceStart() + " s (data in "
-                    + broker.directory() + ", deleted on exit)");
+            say(
+                    "starting a single-node Kafka broker (KRaft, Apache Kafka 4.2 jars from "
+                            + LocalKafkaBroker.libDirectory()
+                            + ")");
+            broker =
+                    LocalKafkaBroker.start(
+                            new LocalKafkaBroker.Settings().port(s.brokerPort).log(out));
+            say(
+                    "broker up on "
+                            + broker.bootstrapServers()
+                            + " in "
+                            + secondsSinceStart()
+                            + " s (data in "
+                            + broker.directory()
+                            + ", deleted on exit)");
             if (stopRequested()) {
                 return;
             }
 
-            int webUi = s.webUiPort == 0 ? 0
-                    : LocalKafkaBroker.isFree(s.webUiPort) ? s.webUiPort : LocalKafkaBroker.freePort();
-            config = KafkaJob.Config.parse(KafkaJob.options(true), jobArgs(broker.bootstrapServers(), webUi));
+            int webUi =
+                    s.webUiPort == 0
+                            ? 0
+                            : LocalKafkaBroker.isFree(s.webUiPort)
+                                    ? s.webUiPort
+                                    : LocalKafkaBroker.freePort();
+            config =
+                    KafkaJob.Config.parse(
+                            KafkaJob.options(true), jobArgs(broker.bootstrapServers(), webUi));
             createTopics();
 
             List<IocList.Ioc> iocs = IocList.load();
             producer = new KafkaProducer<>(producerProperties());
             int published = publishIndicators(iocs);
-            say("published " + published + " indicator rows from the public list IP_IOC_V1.csv (Azure Sentinel "
-                    + "sample feed) to " + config.kafka.indicatorsTopic() + ", live for 30 days");
+            say(
+                    "published "
+                            + published
+                            + " indicator rows from the public list IP_IOC_V1.csv (Azure Sentinel "
+                            + "sample feed) to "
+                            + config.kafka.indicatorsTopic()
+                            + ", live for 30 days");
 
             if (stopRequested()) {
                 return;
             }
-            StreamExecutionEnvironment env = FlinkEnvironments.local(s.o.getInt("parallelism"), webUi);
+            StreamExecutionEnvironment env =
+                    FlinkEnvironments.local(s.o.getInt("parallelism"), webUi);
             KafkaJob.configure(env, config);
             KafkaJob.define(env, config);
             job = env.executeAsync(KafkaJob.JOB_NAME);
             jobSubmittedNanos = System.nanoTime();
-            say("Flink job submitted (parallelism " + s.o.getInt("parallelism") + ")"
-                    + (webUi > 0 ? "; web UI: http://localhost:" + webUi : ""));
+            say(
+                    "Flink job submitted (parallelism "
+                            + s.o.getInt("parallelism")
+                            + ")"
+                            + (webUi > 0 ? "; web UI: http://localhost:" + webUi : ""));
             boolean first = config.detection.emitMode() == EmitMode.FIRST;
-            say("emit mode " + config.detection.emitMode().label() + ", out-of-orderness "
-                    + s.o.get("out-of-orderness") + ", " + s.o.get("delivery") + " with a checkpoint every "
-                    + s.o.get("checkpoint-interval") + (first
-                    ? ": an alert shows a few seconds after its connection (mode final would wait for the end of "
-                    + "its " + s.o.get("window") + " window)"
-                    : ": an alert shows when its " + s.o.get("window") + " window has ended"));
+            say(
+                    "emit mode "
+                            + config.detection.emitMode().label()
+                            + ", out-of-orderness "
+                            + s.o.get("out-of-orderness")
+                            + ", "
+                            + s.o.get("delivery")
+                            + " with a checkpoint every "
+                            + s.o.get("checkpoint-interval")
+                            + (first
+                                    ? ": an alert shows a few seconds after its connection (mode final would wait for the end of "
+                                            + "its "
+                                            + s.o.get("window")
+                                            + " window)"
+                                    : ": an alert shows when its "
+                                            + s.o.get("window")
+                                            + " window has ended"));
 
             startThread("demo-viewer", this::view);
-            ConnectionGenerator generator = new ConnectionGenerator(IocList.ips(iocs), s.hitRate, s.hosts, s.seed);
+            ConnectionGenerator generator =
+                    new ConnectionGenerator(IocList.ips(iocs), s.hitRate, s.hosts, s.seed);
             startThread("demo-connections", () -> generate(generator));
             startThread("demo-summary", this::summaries);
-            say("sending ~" + fmt((long) s.rate) + " VMConnection rows/s to " + config.kafka.connectionsTopic()
-                    + " (" + pct(s.hitRate) + " to or from listed IPs, " + pct(s.badRate) + " malformed); "
-                    + (s.duration.isZero() ? "Ctrl-C stops everything" : "stopping after " + s.o.get("duration")
-                    + " (or Ctrl-C)"));
+            say(
+                    "sending ~"
+                            + fmt((long) s.rate)
+                            + " VMConnection rows/s to "
+                            + config.kafka.connectionsTopic()
+                            + " ("
+                            + pct(s.hitRate)
+                            + " to or from listed IPs, "
+                            + pct(s.badRate)
+                            + " malformed); "
+                            + (s.duration.isZero()
+                                    ? "Ctrl-C stops everything"
+                                    : "stopping after " + s.o.get("duration") + " (or Ctrl-C)"));
         }
 
         private boolean stopRequested() {
@@ -265,14 +352,23 @@ public final class Demo {
         }
 
         private String[] jobArgs(String bootstrap, int webUi) {
-            List<String> a = new ArrayList<>(List.of(
-                    "--bootstrap-servers", bootstrap,
-                    "--group-id", "ti-demo",
-                    "--transactional-id-prefix", "ti-demo",
-                    "--connections-start", "earliest",
-                    "--checkpoint-interval", s.o.get("checkpoint-interval"),
-                    "--delivery", s.o.get("delivery"),
-                    "--web-ui-port", Integer.toString(webUi)));
+            List<String> a =
+                    new ArrayList<>(
+                            List.of(
+                                    "--bootstrap-servers",
+                                    bootstrap,
+                                    "--group-id",
+                                    "ti-demo",
+                                    "--transactional-id-prefix",
+                                    "ti-demo",
+                                    "--connections-start",
+                                    "earliest",
+                                    "--checkpoint-interval",
+                                    s.o.get("checkpoint-interval"),
+                                    "--delivery",
+                                    s.o.get("delivery"),
+                                    "--web-ui-port",
+                                    Integer.toString(webUi)));
             for (String name : DETECTION) {
                 String v = s.o.get(name);
                 if (v != null && !v.isBlank()) {
@@ -285,15 +381,26 @@ public final class Demo {
 
         private void createTopics() throws Exception {
             try (Admin admin = Admin.create(config.kafka.clientProperties())) {
-                admin.createTopics(List.of(
-                        new NewTopic(config.kafka.indicatorsTopic(), 2, (short) 1)
-                                .configs(Map.of("cleanup.policy", "compact")),
-                        new NewTopic(config.kafka.connectionsTopic(), 2, (short) 1),
-                        new NewTopic(config.kafka.alertsTopic(), 2, (short) 1),
-                        new NewTopic(config.kafka.deadLettersTopic(), 1, (short) 1))).all().get(60, TimeUnit.SECONDS);
+                admin.createTopics(
+                                List.of(
+                                        new NewTopic(config.kafka.indicatorsTopic(), 2, (short) 1)
+                                                .configs(Map.of("cleanup.policy", "compact")),
+                                        new NewTopic(config.kafka.connectionsTopic(), 2, (short) 1),
+                                        new NewTopic(config.kafka.alertsTopic(), 2, (short) 1),
+                                        new NewTopic(
+                                                config.kafka.deadLettersTopic(), 1, (short) 1)))
+                        .all()
+                        .get(60, TimeUnit.SECONDS);
             }
-            say("topics: " + config.kafka.indicatorsTopic() + " (compacted), " + config.kafka.connectionsTopic()
-                    + ", " + config.kafka.alertsTopic() + ", " + config.kafka.deadLettersTopic());
+            say(
+                    "topics: "
+                            + config.kafka.indicatorsTopic()
+                            + " (compacted), "
+                            + config.kafka.connectionsTopic()
+                            + ", "
+                            + config.kafka.alertsTopic()
+                            + ", "
+                            + config.kafka.deadLettersTopic());
         }
 
         private Properties producerProperties() {
@@ -301,16 +408,20 @@ public final class Demo {
             p.put(ProducerConfig.ACKS_CONFIG, "all");
             p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
             p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-            p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+            p.put(
+                    ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                    ByteArraySerializer.class.getName());
             return p;
         }
 
         private int publishIndicators(List<IocList.Ioc> iocs) throws Exception {
             List<ObjectNode> rows = IocList.indicatorRows(iocs, Instant.now());
             for (ObjectNode row : rows) {
-                producer.send(new ProducerRecord<>(config.kafka.indicatorsTopic(),
-                        row.get("IndicatorId").textValue().getBytes(StandardCharsets.UTF_8),
-                        ConnectionGenerator.bytes(row)));
+                producer.send(
+                        new ProducerRecord<>(
+                                config.kafka.indicatorsTopic(),
+                                row.get("IndicatorId").textValue().getBytes(StandardCharsets.UTF_8),
+                                ConnectionGenerator.bytes(row)));
             }
             producer.flush();
             return rows.size();
@@ -323,29 +434,36 @@ public final class Demo {
             List<ObjectNode> envelope = new ArrayList<>();
             int[] envelopeSize = {0};
             try {
-                g.run(s.rate, this::stopRequested, row -> {
-                    rowsSent.incrementAndGet();
-                    if (g.lastWasHit()) {
-                        hitsSent.incrementAndGet();
-                    }
-                    if (s.badRate > 0 && r.nextDouble() < s.badRate) {
-                        send(null, g.malformed(Instant.now()));
-                        malformedSent.incrementAndGet();
-                    }
-                    if (envelopeSize[0] == 0 && r.nextDouble() < s.envelopeRate) {
-                        envelopeSize[0] = 2 + r.nextInt(4);
-                    }
-                    if (envelopeSize[0] > 0) {
-                        envelope.add(row);
-                        if (envelope.size() >= envelopeSize[0]) {
-                            send(envelope.get(0).get("Computer").textValue(), ConnectionGenerator.envelope(envelope));
-                            envelope.clear();
-                            envelopeSize[0] = 0;
-                        }
-                    } else {
-                        send(row.get("Computer").textValue(), ConnectionGenerator.bytes(row));
-                    }
-                });
+                g.run(
+                        s.rate,
+                        this::stopRequested,
+                        row -> {
+                            rowsSent.incrementAndGet();
+                            if (g.lastWasHit()) {
+                                hitsSent.incrementAndGet();
+                            }
+                            if (s.badRate > 0 && r.nextDouble() < s.badRate) {
+                                send(null, g.malformed(Instant.now()));
+                                malformedSent.incrementAndGet();
+                            }
+                            if (envelopeSize[0] == 0 && r.nextDouble() < s.envelopeRate) {
+                                envelopeSize[0] = 2 + r.nextInt(4);
+                            }
+                            if (envelopeSize[0] > 0) {
+                                envelope.add(row);
+                                if (envelope.size() >= envelopeSize[0]) {
+                                    send(
+                                            envelope.get(0).get("Computer").textValue(),
+                                            ConnectionGenerator.envelope(envelope));
+                                    envelope.clear();
+                                    envelopeSize[0] = 0;
+                                }
+                            } else {
+                                send(
+                                        row.get("Computer").textValue(),
+                                        ConnectionGenerator.bytes(row));
+                            }
+                        });
             } catch (InterruptedException | InterruptException e) {
                 // stopping
             } catch (RuntimeException e) {
@@ -356,8 +474,11 @@ public final class Demo {
         }
 
         private void send(String key, byte[] value) {
-            producer.send(new ProducerRecord<>(config.kafka.connectionsTopic(),
-                    key == null ? null : key.getBytes(StandardCharsets.UTF_8), value));
+            producer.send(
+                    new ProducerRecord<>(
+                            config.kafka.connectionsTopic(),
+                            key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+                            value));
             recordsSent.incrementAndGet();
         }
 
@@ -367,8 +488,12 @@ public final class Demo {
             p.put(ConsumerConfig.GROUP_ID_CONFIG, "ti-demo-viewer");
             p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
             p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-            p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-            p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+            p.put(
+                    ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                    ByteArrayDeserializer.class.getName());
+            p.put(
+                    ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                    ByteArrayDeserializer.class.getName());
             try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
                 viewer = c;
                 c.subscribe(List.of(config.kafka.alertsTopic(), config.kafka.deadLettersTopic()));
@@ -394,8 +519,11 @@ public final class Demo {
             long n = alerts.incrementAndGet();
             if (n == 1) {
                 firstAlertNanos = System.nanoTime();
-                say(String.format("first alert %.1f s after the demo started (%.1f s after the job was submitted)",
-                        (firstAlertNanos - startNanos) / 1e9, (firstAlertNanos - jobSubmittedNanos) / 1e9));
+                say(
+                        String.format(
+                                "first alert %.1f s after the demo started (%.1f s after the job was submitted)",
+                                (firstAlertNanos - startNanos) / 1e9,
+                                (firstAlertNanos - jobSubmittedNanos) / 1e9));
             }
             try {
                 out.println(alertLine(MAPPER.readTree(value)));
@@ -407,8 +535,12 @@ public final class Demo {
         private void onDeadLetter(ConsumerRecord<byte[], byte[]> rec) {
             deadLetters.incrementAndGet();
             String reason = header(rec, KafkaDeadLetterSerializer.REASON);
-            String where = header(rec, KafkaDeadLetterSerializer.TOPIC) + "-"
-                    + header(rec, KafkaDeadLetterSerializer.PARTITION) + "@" + header(rec, KafkaDeadLetterSerializer.OFFSET);
+            String where =
+                    header(rec, KafkaDeadLetterSerializer.TOPIC)
+                            + "-"
+                            + header(rec, KafkaDeadLetterSerializer.PARTITION)
+                            + "@"
+                            + header(rec, KafkaDeadLetterSerializer.OFFSET);
             out.println(now() + "  DEAD LETTER  " + where + "  " + abbreviate(reason, 90));
         }
 
@@ -427,10 +559,18 @@ public final class Demo {
                         status = "unknown";
                     }
                     long secs = (System.nanoTime() - startNanos) / 1_000_000_000L;
-                    out.printf("%s  -- [+%d:%02d] sent %s connection rows in %s records (%s to/from listed IPs, "
+                    out.printf(
+                            "%s  -- [+%d:%02d] sent %s connection rows in %s records (%s to/from listed IPs, "
                                     + "%s malformed) | alerts %s | dead letters %s | job %s%n",
-                            now(), secs / 60, secs % 60, fmt(rowsSent.get()), fmt(recordsSent.get()),
-                            fmt(hitsSent.get()), fmt(malformedSent.get()), fmt(alerts.get()), fmt(deadLetters.get()),
+                            now(),
+                            secs / 60,
+                            secs % 60,
+                            fmt(rowsSent.get()),
+                            fmt(recordsSent.get()),
+                            fmt(hitsSent.get()),
+                            fmt(malformedSent.get()),
+                            fmt(alerts.get()),
+                            fmt(deadLetters.get()),
                             status);
                 }
             } catch (InterruptedException e) {
@@ -487,10 +627,17 @@ public final class Demo {
                     b.close();
                     say("broker stopped, its directory deleted");
                 }
-                say(String.format("sent %s connection rows; %s alerts, %s dead letters%s", fmt(rowsSent.get()),
-                        fmt(alerts.get()), fmt(deadLetters.get()), firstAlertNanos == 0 ? ""
-                                : String.format("; first alert %.1f s after start",
-                                (firstAlertNanos - startNanos) / 1e9)));
+                say(
+                        String.format(
+                                "sent %s connection rows; %s alerts, %s dead letters%s",
+                                fmt(rowsSent.get()),
+                                fmt(alerts.get()),
+                                fmt(deadLetters.get()),
+                                firstAlertNanos == 0
+                                        ? ""
+                                        : String.format(
+                                                "; first alert %.1f s after start",
+                                                (firstAlertNanos - startNanos) / 1e9)));
             } finally {
                 stopped.countDown();
             }
@@ -526,18 +673,31 @@ public final class Demo {
         }
     }
 
-    /** One line per alert: which host, which connection (and when), which indicator, which alert. */
+    /**
+     * One line per alert: which host, which connection (and when), which indicator, which alert.
+     */
     static String alertLine(JsonNode a) {
         String time = text(a, "VMConnection_TimeGenerated");
         String clock = time.length() >= 19 ? time.substring(11, 19) : time;
         String group = text(a, "ActivityGroupNames");
         String id = text(a, "AlertId");
-        return String.format("%s  ALERT  %-26s %-8s %-10s %s -> %s:%s/%s at %s  IOC %s%s \"%s\" conf %s  id %s%s",
-                now(), text(a, "Computer"), text(a, "Direction"), text(a, "ProcessName"), text(a, "SourceIp"),
-                text(a, "DestinationIp"), text(a, "DestinationPort"), text(a, "Protocol"), clock,
-                text(a, "TI_ipEntity"), group.isBlank() ? "" : " [" + group.trim() + "]",
-                abbreviate(text(a, "Description"), 40), text(a, "ConfidenceScore"),
-                id.length() > 8 ? id.substring(0, 8) : id, a.path("Late").asBoolean(false) ? "  (late)" : "");
+        return String.format(
+                "%s  ALERT  %-26s %-8s %-10s %s -> %s:%s/%s at %s  IOC %s%s \"%s\" conf %s  id %s%s",
+                now(),
+                text(a, "Computer"),
+                text(a, "Direction"),
+                text(a, "ProcessName"),
+                text(a, "SourceIp"),
+                text(a, "DestinationIp"),
+                text(a, "DestinationPort"),
+                text(a, "Protocol"),
+                clock,
+                text(a, "TI_ipEntity"),
+                group.isBlank() ? "" : " [" + group.trim() + "]",
+                abbreviate(text(a, "Description"), 40),
+                text(a, "ConfidenceScore"),
+                id.length() > 8 ? id.substring(0, 8) : id,
+                a.path("Late").asBoolean(false) ? "  (late)" : "");
     }
 
     private static String text(JsonNode n, String field) {
@@ -558,6 +718,9 @@ public final class Demo {
     }
 
     private static String pct(double f) {
-        return (f * 100 == Math.rint(f * 100) ? Long.toString(Math.round(f * 100)) : Double.toString(f * 100)) + "%";
+        return (f * 100 == Math.rint(f * 100)
+                        ? Long.toString(Math.round(f * 100))
+                        : Double.toString(f * 100))
+                + "%";
     }
 }

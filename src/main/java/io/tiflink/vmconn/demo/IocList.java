@@ -2,7 +2,6 @@ package io.tiflink.vmconn.demo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -17,26 +16,34 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The public IOC list the demo uses: Azure Sentinel's sample feed {@code IP_IOC_V1.csv}
- * (MIT licence, 423 IPv4 indicators), read from the classpath, and its rows as
+ * The public IOC list the demo uses: Azure Sentinel's sample feed {@code IP_IOC_V1.csv} (MIT
+ * licence, 423 IPv4 indicators), read from the classpath, and its rows as
  * ThreatIntelligenceIndicator rows.
  *
  * <p>The conversion keeps what the feed says (IP, reference, activity group, tags, targeted
- * service) and replaces its dates, which lie in 2019-2021, by the demo's clock: TimeGenerated
- * is given, ExpirationDateTime lies ahead. The feed has no confidence or threat type: rows
- * with a reference get ConfidenceScore 80, the others 50, and ThreatType is WatchList.
+ * service) and replaces its dates, which lie in 2019-2021, by the demo's clock: TimeGenerated is
+ * given, ExpirationDateTime lies ahead. The feed has no confidence or threat type: rows with a
+ * reference get ConfidenceScore 80, the others 50, and ThreatType is WatchList.
  */
 public final class IocList {
 
     public static final String RESOURCE = "/demo/azure-sentinel-sample-IP_IOC_V1.csv";
+
     /** A stand-in Log Analytics workspace tenant for the generated rows. */
     public static final String DEMO_TENANT = "4b1d5e7a-2c3f-4e8d-9a6b-0de000000001";
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /** One row of the feed. */
-    public record Ioc(String dateAdded, String ip, String type, String expiration, String reference,
-                      String activityGroupNames, String targetedService, String tags) {}
+    public record Ioc(
+            String dateAdded,
+            String ip,
+            String type,
+            String expiration,
+            String reference,
+            String activityGroupNames,
+            String targetedService,
+            String tags) {}
 
     private IocList() {}
 
@@ -44,17 +51,27 @@ public final class IocList {
     public static List<Ioc> load() {
         try (InputStream in = IocList.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
-                throw new IllegalStateException("demo data missing from the classpath: " + RESOURCE);
+                throw new IllegalStateException(
+                        "demo data missing from the classpath: " + RESOURCE);
             }
-            List<List<String>> records = Csv.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            List<List<String>> records =
+                    Csv.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
             List<Ioc> iocs = new ArrayList<>();
             for (int i = 1; i < records.size(); i++) { // row 0 is the header
                 List<String> r = records.get(i);
                 if (r.size() < 8 || r.get(1).isBlank()) {
                     continue;
                 }
-                iocs.add(new Ioc(r.get(0).trim(), r.get(1).trim(), r.get(2).trim(), r.get(3).trim(),
-                        r.get(4).trim(), r.get(5).trim(), r.get(6).trim(), r.get(7).trim()));
+                iocs.add(
+                        new Ioc(
+                                r.get(0).trim(),
+                                r.get(1).trim(),
+                                r.get(2).trim(),
+                                r.get(3).trim(),
+                                r.get(4).trim(),
+                                r.get(5).trim(),
+                                r.get(6).trim(),
+                                r.get(7).trim()));
             }
             return iocs;
         } catch (IOException e) {
@@ -70,15 +87,19 @@ public final class IocList {
     /** A stable IndicatorId for an IOC: SHA-256 of the feed name and IP, as upper-case hex. */
     public static String indicatorId(Ioc ioc) {
         try {
-            byte[] h = MessageDigest.getInstance("SHA-256")
-                    .digest(("IP_IOC_V1|" + ioc.ip()).getBytes(StandardCharsets.UTF_8));
+            byte[] h =
+                    MessageDigest.getInstance("SHA-256")
+                            .digest(("IP_IOC_V1|" + ioc.ip()).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().withUpperCase().formatHex(h);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    /** The IOC as a ThreatIntelligenceIndicator row, observed at {@code timeGenerated}, live until {@code expires}. */
+    /**
+     * The IOC as a ThreatIntelligenceIndicator row, observed at {@code timeGenerated}, live until
+     * {@code expires}.
+     */
     public static ObjectNode indicatorRow(Ioc ioc, Instant timeGenerated, Instant expires) {
         String id = indicatorId(ioc);
         String tags = tagsText(ioc.tags());
@@ -88,12 +109,17 @@ public final class IocList {
         n.put("SourceSystem", "SecurityInsights");
         n.put("Action", "alert");
         n.put("ActivityGroupNames", ioc.activityGroupNames());
-        n.put("AdditionalInformation", ioc.dateAdded().isEmpty() ? "From IP_IOC_V1"
-                : "From IP_IOC_V1, added " + ioc.dateAdded());
+        n.put(
+                "AdditionalInformation",
+                ioc.dateAdded().isEmpty()
+                        ? "From IP_IOC_V1"
+                        : "From IP_IOC_V1, added " + ioc.dateAdded());
         n.put("ConfidenceScore", ioc.reference().isEmpty() ? 50 : 80);
         n.put("Description", description(ioc, tags));
         n.put("ExpirationDateTime", ConnectionGenerator.logAnalyticsTime(expires));
-        n.put("ExternalIndicatorId", "indicator--" + UUID.nameUUIDFromBytes(id.getBytes(StandardCharsets.UTF_8)));
+        n.put(
+                "ExternalIndicatorId",
+                "indicator--" + UUID.nameUUIDFromBytes(id.getBytes(StandardCharsets.UTF_8)));
         n.put("IndicatorId", id);
         n.put("ThreatType", "WatchList");
         n.put("Active", true);
@@ -109,7 +135,9 @@ public final class IocList {
         return n;
     }
 
-    /** Indicator rows for the whole list, observed a minute before {@code now}, live for 30 days. */
+    /**
+     * Indicator rows for the whole list, observed a minute before {@code now}, live for 30 days.
+     */
     public static List<ObjectNode> indicatorRows(List<Ioc> iocs, Instant now) {
         Instant observed = now.minus(1, ChronoUnit.MINUTES);
         Instant expires = now.plus(30, ChronoUnit.DAYS);
@@ -167,9 +195,17 @@ public final class IocList {
                     continue;
                 }
                 switch (c) {
-                    case '"': quoted = true; any = true; break;
-                    case ',': row.add(field.toString()); field.setLength(0); any = true; break;
-                    case '\r': break;
+                    case '"':
+                        quoted = true;
+                        any = true;
+                        break;
+                    case ',':
+                        row.add(field.toString());
+                        field.setLength(0);
+                        any = true;
+                        break;
+                    case '\r':
+                        break;
                     case '\n':
                         if (any || field.length() > 0) {
                             row.add(field.toString());
@@ -179,7 +215,9 @@ public final class IocList {
                         field.setLength(0);
                         any = false;
                         break;
-                    default: field.append(c); any = true;
+                    default:
+                        field.append(c);
+                        any = true;
                 }
             }
             if (any || field.length() > 0) {

@@ -1,10 +1,5 @@
 package io.tiflink.vmconn.demo;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.DescribeClusterOptions;
-import org.apache.kafka.common.Uuid;
-
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -25,11 +20,15 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.Uuid;
 
 /**
  * A real single-node Apache Kafka broker (KRaft combined mode: broker and controller in one
- * process) as a child process, from Kafka's own jars, listening on 127.0.0.1 only, with its
- * data in a temporary directory. For the demo; no Docker.
+ * process) as a child process, from Kafka's own jars, listening on 127.0.0.1 only, with its data in
+ * a temporary directory. For the demo; no Docker.
  *
  * <p>The jars are kafka_2.13 and its runtime dependencies, which {@code mvn package} copies to
  * {@code target/kafka-broker/lib} ({@link #DEFAULT_LIB}; another directory or a classpath can be
@@ -38,26 +37,29 @@ import java.util.stream.Stream;
  * the directory.
  *
  * <p>The broker runs under a small {@code sh} guard that ignores Ctrl-C (the demo stops the broker
- * itself, after the job) and stops the broker, then deletes its directory, when its standard
- * input closes: on {@link #close()}, and also when this JVM dies without running its shutdown
- * hooks (kill -9), so that nothing is left behind.
+ * itself, after the job) and stops the broker, then deletes its directory, when its standard input
+ * closes: on {@link #close()}, and also when this JVM dies without running its shutdown hooks (kill
+ * -9), so that nothing is left behind.
  */
 public final class LocalKafkaBroker implements AutoCloseable {
 
     /** System property naming the directory with the broker's jars. */
     public static final String LIB_PROPERTY = "kafka.broker.lib";
+
     public static final String DEFAULT_LIB = "target/kafka-broker/lib";
 
-    private static final String GUARD = String.join("\n",
-            "trap '' INT QUIT",
-            "\"$@\" </dev/null &",
-            "broker=$!",
-            "trap 'kill $broker 2>/dev/null; wait $broker; exit 143' TERM HUP",
-            "read _ignored || true",
-            "kill $broker 2>/dev/null",
-            "wait $broker",
-            // Also when the JVM died without cleaning up: the broker's files go with it.
-            "case \"$TI_DEMO_KAFKA_DIR\" in */ti-demo-kafka-*) rm -rf -- \"$TI_DEMO_KAFKA_DIR\";; esac");
+    private static final String GUARD =
+            String.join(
+                    "\n",
+                    "trap '' INT QUIT",
+                    "\"$@\" </dev/null &",
+                    "broker=$!",
+                    "trap 'kill $broker 2>/dev/null; wait $broker; exit 143' TERM HUP",
+                    "read _ignored || true",
+                    "kill $broker 2>/dev/null",
+                    "wait $broker",
+                    // Also when the JVM died without cleaning up: the broker's files go with it.
+                    "case \"$TI_DEMO_KAFKA_DIR\" in */ti-demo-kafka-*) rm -rf -- \"$TI_DEMO_KAFKA_DIR\";; esac");
 
     private final Path dir;
     private final int port;
@@ -79,18 +81,39 @@ public final class LocalKafkaBroker implements AutoCloseable {
         PrintStream log = System.err;
 
         /** The client port; 0 = any free port. If the port is taken, a free one is used instead. */
-        public Settings port(int p) { this.port = p; return this; }
+        public Settings port(int p) {
+            this.port = p;
+            return this;
+        }
+
         /** The broker's classpath (default: all jars in {@link #libDirectory()}). */
-        public Settings classpath(String cp) { this.classpath = cp; return this; }
+        public Settings classpath(String cp) {
+            this.classpath = cp;
+            return this;
+        }
+
         /** The broker's -Xmx. */
-        public Settings heap(String h) { this.heap = h; return this; }
-        public Settings startTimeout(Duration d) { this.startTimeout = d; return this; }
-        public Settings log(PrintStream p) { this.log = p; return this; }
+        public Settings heap(String h) {
+            this.heap = h;
+            return this;
+        }
+
+        public Settings startTimeout(Duration d) {
+            this.startTimeout = d;
+            return this;
+        }
+
+        public Settings log(PrintStream p) {
+            this.log = p;
+            return this;
+        }
     }
 
     /** The directory with the broker's jars: -Dkafka.broker.lib, else target/kafka-broker/lib. */
     public static Path libDirectory() {
-        return Paths.get(System.getProperty(LIB_PROPERTY, DEFAULT_LIB)).toAbsolutePath().normalize();
+        return Paths.get(System.getProperty(LIB_PROPERTY, DEFAULT_LIB))
+                .toAbsolutePath()
+                .normalize();
     }
 
     /** The classpath of the jars in {@code lib}, with a clear error when they are not there. */
@@ -108,9 +131,14 @@ public final class LocalKafkaBroker implements AutoCloseable {
             }
         }
         if (!server) {
-            throw new IllegalStateException("the Kafka broker's jars are not in " + lib + ": run `mvn -DskipTests "
-                    + "package` in the project directory first (it copies them there), run from that directory, "
-                    + "or give their directory with -D" + LIB_PROPERTY + "=DIR");
+            throw new IllegalStateException(
+                    "the Kafka broker's jars are not in "
+                            + lib
+                            + ": run `mvn -DskipTests "
+                            + "package` in the project directory first (it copies them there), run from that directory, "
+                            + "or give their directory with -D"
+                            + LIB_PROPERTY
+                            + "=DIR");
         }
         jars.sort(Comparator.naturalOrder());
         return String.join(File.pathSeparator, jars);
@@ -129,27 +157,57 @@ public final class LocalKafkaBroker implements AutoCloseable {
             Path config = writeConfig(dir, port, controllerPort);
             Path log4j = writeLogConfig(dir);
             String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-            List<String> jvm = List.of(java, "-Xms128m", "-Xmx" + s.heap, "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
-                    "-Djava.awt.headless=true", "-Dlog4j2.configurationFile=" + log4j.toUri(),
-                    "-Dkafka.logs.dir=" + dir.resolve("logs"), "-cp", classpath);
+            List<String> jvm =
+                    List.of(
+                            java,
+                            "-Xms128m",
+                            "-Xmx" + s.heap,
+                            "-XX:+UseG1GC",
+                            "-XX:MaxGCPauseMillis=20",
+                            "-Djava.awt.headless=true",
+                            "-Dlog4j2.configurationFile=" + log4j.toUri(),
+                            "-Dkafka.logs.dir=" + dir.resolve("logs"),
+                            "-cp",
+                            classpath);
 
             // A short-lived tool: the client compiler and a small heap start it faster.
-            List<String> format = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                    "-Xmx256m", "-Dlog4j2.configurationFile=" + log4j.toUri(), "-cp", classpath));
-            format.addAll(List.of("kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(),
-                    "-c", config.toString()));
-            Process f = new ProcessBuilder(format).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("format.out").toFile()).start();
+            List<String> format =
+                    new ArrayList<>(
+                            List.of(
+                                    java,
+                                    "-XX:TieredStopAtLevel=1",
+                                    "-XX:+UseSerialGC",
+                                    "-Xmx256m",
+                                    "-Dlog4j2.configurationFile=" + log4j.toUri(),
+                                    "-cp",
+                                    classpath));
+            format.addAll(
+                    List.of(
+                            "kafka.tools.StorageTool",
+                            "format",
+                            "-t",
+                            Uuid.randomUuid().toString(),
+                            "-c",
+                            config.toString()));
+            Process f =
+                    new ProcessBuilder(format)
+                            .redirectErrorStream(true)
+                            .redirectOutput(dir.resolve("format.out").toFile())
+                            .start();
             if (!f.waitFor(s.startTimeout.toSeconds(), TimeUnit.SECONDS) || f.exitValue() != 0) {
                 f.destroyForcibly();
-                throw new IOException("formatting the broker's storage failed:\n" + tail(dir.resolve("format.out")));
+                throw new IOException(
+                        "formatting the broker's storage failed:\n"
+                                + tail(dir.resolve("format.out")));
             }
 
             List<String> command = new ArrayList<>(List.of("sh", "-c", GUARD, "kafka-broker"));
             command.addAll(jvm);
             command.addAll(List.of("kafka.Kafka", config.toString()));
-            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("broker.out").toFile());
+            ProcessBuilder pb =
+                    new ProcessBuilder(command)
+                            .redirectErrorStream(true)
+                            .redirectOutput(dir.resolve("broker.out").toFile());
             pb.environment().put("TI_DEMO_KAFKA_DIR", dir.toString());
             Process p = pb.start();
             LocalKafkaBroker broker = new LocalKafkaBroker(dir, port, p);
@@ -171,7 +229,9 @@ public final class LocalKafkaBroker implements AutoCloseable {
         p.setProperty("process.roles", "broker,controller");
         p.setProperty("node.id", "1");
         p.setProperty("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.setProperty(
+                "listeners",
+                "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
         p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
         p.setProperty("controller.listener.names", "CONTROLLER");
         p.setProperty("inter.broker.listener.name", "PLAINTEXT");
@@ -200,15 +260,19 @@ public final class LocalKafkaBroker implements AutoCloseable {
 
     private static Path writeLogConfig(Path dir) throws IOException {
         Path file = dir.resolve("log4j2.properties");
-        Files.writeString(file, String.join("\n",
-                "rootLogger.level = INFO",
-                "rootLogger.appenderRef.file.ref = file",
-                "appender.file.type = File",
-                "appender.file.name = file",
-                "appender.file.fileName = " + dir.resolve("server.log"),
-                "appender.file.layout.type = PatternLayout",
-                "appender.file.layout.pattern = [%d] %p %m (%c)%n",
-                ""), StandardCharsets.UTF_8);
+        Files.writeString(
+                file,
+                String.join(
+                        "\n",
+                        "rootLogger.level = INFO",
+                        "rootLogger.appenderRef.file.ref = file",
+                        "appender.file.type = File",
+                        "appender.file.name = file",
+                        "appender.file.fileName = " + dir.resolve("server.log"),
+                        "appender.file.layout.type = PatternLayout",
+                        "appender.file.layout.pattern = [%d] %p %m (%c)%n",
+                        ""),
+                StandardCharsets.UTF_8);
         return file;
     }
 
@@ -216,12 +280,19 @@ public final class LocalKafkaBroker implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!portOpen(port)) {
             if (!process.isAlive()) {
-                throw new IOException("the Kafka broker stopped while starting:\n" + tail(dir.resolve("broker.out"))
-                        + tail(dir.resolve("server.log")));
+                throw new IOException(
+                        "the Kafka broker stopped while starting:\n"
+                                + tail(dir.resolve("broker.out"))
+                                + tail(dir.resolve("server.log")));
             }
             if (System.nanoTime() > deadline) {
-                throw new IOException("the Kafka broker did not open port " + port + " within " + timeout.toSeconds()
-                        + " s:\n" + tail(dir.resolve("server.log")));
+                throw new IOException(
+                        "the Kafka broker did not open port "
+                                + port
+                                + " within "
+                                + timeout.toSeconds()
+                                + " s:\n"
+                                + tail(dir.resolve("server.log")));
             }
             Thread.sleep(200);
         }
@@ -229,10 +300,14 @@ public final class LocalKafkaBroker implements AutoCloseable {
         props.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         try (Admin admin = Admin.create(props)) {
             long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
-            admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) Math.min(left, Integer.MAX_VALUE)))
-                    .nodes().get(left, TimeUnit.MILLISECONDS);
+            admin.describeCluster(
+                            new DescribeClusterOptions()
+                                    .timeoutMs((int) Math.min(left, Integer.MAX_VALUE)))
+                    .nodes()
+                    .get(left, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
-            throw new IOException("the Kafka broker on port " + port + " does not answer: " + e.getMessage(), e);
+            throw new IOException(
+                    "the Kafka broker on port " + port + " does not answer: " + e.getMessage(), e);
         }
     }
 
@@ -259,7 +334,9 @@ public final class LocalKafkaBroker implements AutoCloseable {
         return process.isAlive();
     }
 
-    /** Stops the broker (orderly, then by force after 30 s) and deletes its directory. Idempotent. */
+    /**
+     * Stops the broker (orderly, then by force after 30 s) and deletes its directory. Idempotent.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -323,7 +400,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
                 return "";
             }
             List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size())) + "\n";
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()))
+                    + "\n";
         } catch (IOException e) {
             return "(cannot read " + file + ": " + e.getMessage() + ")\n";
         }
@@ -334,13 +412,15 @@ public final class LocalKafkaBroker implements AutoCloseable {
             return;
         }
         try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // best effort; the rest still goes
-                }
-            });
+            paths.sorted(Comparator.reverseOrder())
+                    .forEach(
+                            p -> {
+                                try {
+                                    Files.deleteIfExists(p);
+                                } catch (IOException ignored) {
+                                    // best effort; the rest still goes
+                                }
+                            });
         } catch (IOException ignored) {
             // best effort
         }

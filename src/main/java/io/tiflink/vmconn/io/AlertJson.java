@@ -1,20 +1,18 @@
 package io.tiflink.vmconn.io;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tiflink.vmconn.alert.AlertGroups;
 import io.tiflink.vmconn.model.Alert;
 import io.tiflink.vmconn.model.Connection;
 import io.tiflink.vmconn.model.EventTimes;
 import io.tiflink.vmconn.model.Indicator;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.math.BigDecimal;
 
 /**
- * The alert as JSON: the rule's output columns with their exact names (SPEC 3.3, 3.4), then
- * the fields of SPEC 3.5. Times are ISO-8601 UTC with the input's precision (SPEC 3.6).
+ * The alert as JSON: the rule's output columns with their exact names (SPEC 3.3, 3.4), then the
+ * fields of SPEC 3.5. Times are ISO-8601 UTC with the input's precision (SPEC 3.6).
  */
 public final class AlertJson {
 
@@ -81,7 +79,10 @@ public final class AlertJson {
         n.putArray("Tactics").add(TACTIC);
         n.putArray("Techniques").add(TECHNIQUE);
         ArrayNode entities = n.putArray("Entities");
-        entities.addObject().put("Type", "host").put("HostName", hostName).put("DnsDomain", dnsDomain);
+        entities.addObject()
+                .put("Type", "host")
+                .put("HostName", hostName)
+                .put("DnsDomain", dnsDomain);
         entities.addObject().put("Type", "ip").put("Address", c.remoteIp);
         if (i.url != null && !i.url.isBlank()) {
             entities.addObject().put("Type", "url").put("Url", i.url);
@@ -89,9 +90,15 @@ public final class AlertJson {
         n.put("WindowStart", windowTime(a.windowStart));
         n.put("WindowEnd", windowTime(a.windowEnd));
         n.put("MatchCount", a.matchCount);
-        n.put("FirstConnectionTime", EventTimes.format(a.firstConnectionTime, a.firstConnectionTimeDigits));
-        n.put("LastConnectionTime", EventTimes.format(a.lastConnectionTime, a.lastConnectionTimeDigits));
-        n.put("DetectionTime", EventTimes.format(a.match.detectionTime, a.match.detectionTimeDigits));
+        n.put(
+                "FirstConnectionTime",
+                EventTimes.format(a.firstConnectionTime, a.firstConnectionTimeDigits));
+        n.put(
+                "LastConnectionTime",
+                EventTimes.format(a.lastConnectionTime, a.lastConnectionTimeDigits));
+        n.put(
+                "DetectionTime",
+                EventTimes.format(a.match.detectionTime, a.match.detectionTimeDigits));
         n.put("EmitMode", a.emitMode);
         n.put("Late", a.late);
         return n;
@@ -115,7 +122,9 @@ public final class AlertJson {
         return EventTimes.format(EventTimes.millisToNanos(millis), millis % 1000 == 0 ? 0 : 3);
     }
 
-    /** A number when the text reads as one (numbers may arrive as strings: SPEC 5.2), else the text. */
+    /**
+     * A number when the text reads as one (numbers may arrive as strings: SPEC 5.2), else the text.
+     */
     static void putNumber(ObjectNode n, String field, String text) {
         if (text == null) {
             n.putNull(field);
@@ -129,7 +138,9 @@ public final class AlertJson {
             // not an integer
         }
         try {
-            if (!t.isEmpty() && !t.equalsIgnoreCase("nan") && !t.toLowerCase().contains("infinity")) {
+            if (!t.isEmpty()
+                    && !t.equalsIgnoreCase("nan")
+                    && !t.toLowerCase().contains("infinity")) {
                 n.put(field, new BigDecimal(t));
                 return;
             }

@@ -1,10 +1,8 @@
 package io.tiflink.vmconn.io;
 
-import io.tiflink.vmconn.model.DeadLetter;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
+import io.tiflink.vmconn.model.DeadLetter;
 import java.nio.charset.StandardCharsets;
 
 /** A dead letter as one JSON line: input, position, reason and the record unchanged (as text). */

@@ -1,17 +1,15 @@
 package io.tiflink.vmconn.io;
 
 import io.tiflink.vmconn.model.Alert;
-
+import java.nio.charset.StandardCharsets;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
-import java.nio.charset.StandardCharsets;
-
 /**
  * An alert as a Kafka record: value = the alert's JSON ({@link AlertJson}), key = its stable
- * AlertId, so that the alerts of one group land in one partition and a consumer (or a
- * compacted topic) can drop duplicates by key.
+ * AlertId, so that the alerts of one group land in one partition and a consumer (or a compacted
+ * topic) can drop duplicates by key.
  */
 public class KafkaAlertSerializer implements KafkaRecordSerializationSchema<Alert> {
 
@@ -27,10 +25,16 @@ public class KafkaAlertSerializer implements KafkaRecordSerializationSchema<Aler
     }
 
     @Override
-    public ProducerRecord<byte[], byte[]> serialize(Alert alert, KafkaSinkContext context, Long timestamp) {
+    public ProducerRecord<byte[], byte[]> serialize(
+            Alert alert, KafkaSinkContext context, Long timestamp) {
         RecordHeaders headers = new RecordHeaders();
         headers.add(CONTENT_TYPE_HEADER, JSON);
-        return new ProducerRecord<>(topic, null, null, alert.alertId.getBytes(StandardCharsets.UTF_8),
-                AlertJson.toBytes(alert), headers);
+        return new ProducerRecord<>(
+                topic,
+                null,
+                null,
+                alert.alertId.getBytes(StandardCharsets.UTF_8),
+                AlertJson.toBytes(alert),
+                headers);
     }
 }

@@ -1,7 +1,6 @@
 package io.tiflink.vmconn.io;
 
 import io.tiflink.vmconn.model.InputRecord;
-
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
@@ -10,10 +9,10 @@ import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * Reads Kafka records of one input (SPEC 5): a record holds one row or an envelope of rows;
- * {@link RowParser} turns it into rows or dead letters, with the topic, partition and offset
- * as the position. Never throws on bad input. A tombstone (null value: a key deleted from a
- * compacted indicator topic) is no row; it is counted ({@code tombstones}) and skipped.
+ * Reads Kafka records of one input (SPEC 5): a record holds one row or an envelope of rows; {@link
+ * RowParser} turns it into rows or dead letters, with the topic, partition and offset as the
+ * position. Never throws on bad input. A tombstone (null value: a key deleted from a compacted
+ * indicator topic) is no row; it is counted ({@code tombstones}) and skipped.
  */
 public class KafkaRecordsDeserializer implements KafkaRecordDeserializationSchema<InputRecord> {
 
@@ -43,7 +42,8 @@ public class KafkaRecordsDeserializer implements KafkaRecordDeserializationSchem
             }
             return;
         }
-        parser.parse(record.value(), record.topic(), record.partition(), record.offset(), out::collect);
+        parser.parse(
+                record.value(), record.topic(), record.partition(), record.offset(), out::collect);
     }
 
     @Override

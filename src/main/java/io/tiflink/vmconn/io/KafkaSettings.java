@@ -1,9 +1,6 @@
 package io.tiflink.vmconn.io;
 
 import io.tiflink.vmconn.config.Options;
-
-import org.apache.flink.connector.base.DeliveryGuarantee;
-
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -22,19 +19,20 @@ import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 
 /**
- * Where the Kafka job reads and writes: topics, consumer group, start position, delivery
- * guarantee, and the Kafka client properties (bootstrap servers, security.protocol, SASL, SSL,
- * anything else the clients take).
+ * Where the Kafka job reads and writes: topics, consumer group, start position, delivery guarantee,
+ * and the Kafka client properties (bootstrap servers, security.protocol, SASL, SSL, anything else
+ * the clients take).
  *
- * <p>Client properties come, each overriding the one before, from: a properties file
- * ({@code --kafka-properties}), {@code --kafka.NAME VALUE} on the command line, and the
- * dedicated options ({@code --bootstrap-servers}, {@code --security-protocol},
- * {@code --sasl-mechanism}, {@code --sasl-jaas-config}). A name prefixed {@code consumer.} or
- * {@code producer.} goes to that client only. {@code ${NAME}} in a value is replaced by the
- * environment variable NAME, so that secrets need not appear on a command line. Secrets (see
- * {@link #isSecret}) are masked in everything this class prints.
+ * <p>Client properties come, each overriding the one before, from: a properties file ({@code
+ * --kafka-properties}), {@code --kafka.NAME VALUE} on the command line, and the dedicated options
+ * ({@code --bootstrap-servers}, {@code --security-protocol}, {@code --sasl-mechanism}, {@code
+ * --sasl-jaas-config}). A name prefixed {@code consumer.} or {@code producer.} goes to that client
+ * only. {@code ${NAME}} in a value is replaced by the environment variable NAME, so that secrets
+ * need not appear on a command line. Secrets (see {@link #isSecret}) are masked in everything this
+ * class prints.
  */
 public final class KafkaSettings {
 
@@ -44,10 +42,16 @@ public final class KafkaSettings {
     public static final String DEFAULT_ALERTS_TOPIC = "ti-alerts";
     public static final String DEFAULT_DEAD_LETTERS_TOPIC = "ti-dead-letters";
     public static final String DEFAULT_GROUP_ID = "ti-ip-vmconnection";
-    /** At most a default broker's transaction.max.timeout.ms (15 min), or the sink restarts forever. */
+
+    /**
+     * At most a default broker's transaction.max.timeout.ms (15 min), or the sink restarts forever.
+     */
     public static final long DEFAULT_TRANSACTION_TIMEOUT_MS = 15 * 60 * 1000L;
 
-    /** The prefix of a client property on the command line: {@code --kafka.security.protocol SASL_SSL}. */
+    /**
+     * The prefix of a client property on the command line: {@code --kafka.security.protocol
+     * SASL_SSL}.
+     */
     public static final String CLI_PREFIX = "--kafka.";
 
     private static final String CONSUMER = "consumer.";
@@ -55,9 +59,13 @@ public final class KafkaSettings {
     private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
     private static final String MASK = "******";
 
-    /** How dead letters are written: the record unchanged with the facts in headers, or a JSON object. */
+    /**
+     * How dead letters are written: the record unchanged with the facts in headers, or a JSON
+     * object.
+     */
     public enum DeadLetterFormat {
-        RAW, JSON;
+        RAW,
+        JSON;
 
         static DeadLetterFormat parse(String text) {
             for (DeadLetterFormat f : values()) {
@@ -65,7 +73,8 @@ public final class KafkaSettings {
                     return f;
                 }
             }
-            throw new IllegalArgumentException("--dead-letter-format takes raw or json, not '" + text + "'");
+            throw new IllegalArgumentException(
+                    "--dead-letter-format takes raw or json, not '" + text + "'");
         }
     }
 
@@ -82,11 +91,19 @@ public final class KafkaSettings {
     private final String transactionalIdPrefix;
     private final DeadLetterFormat deadLetterFormat;
 
-    private KafkaSettings(Map<String, String> common, Map<String, String> consumerOnly,
-                          Map<String, String> producerOnly, String indicatorsTopic, String connectionsTopic,
-                          String alertsTopic, String deadLettersTopic, String groupId,
-                          KafkaStartOffsets connectionsStart, DeliveryGuarantee delivery,
-                          String transactionalIdPrefix, DeadLetterFormat deadLetterFormat) {
+    private KafkaSettings(
+            Map<String, String> common,
+            Map<String, String> consumerOnly,
+            Map<String, String> producerOnly,
+            String indicatorsTopic,
+            String connectionsTopic,
+            String alertsTopic,
+            String deadLettersTopic,
+            String groupId,
+            KafkaStartOffsets connectionsStart,
+            DeliveryGuarantee delivery,
+            String transactionalIdPrefix,
+            DeadLetterFormat deadLetterFormat) {
         this.common = Collections.unmodifiableMap(new TreeMap<>(common));
         this.consumerOnly = Collections.unmodifiableMap(new TreeMap<>(consumerOnly));
         this.producerOnly = Collections.unmodifiableMap(new TreeMap<>(producerOnly));
@@ -105,44 +122,68 @@ public final class KafkaSettings {
 
     /** Declares the Kafka options, {@code --bootstrap-servers} first. */
     public static Options declare(Options o) {
-        return o
-                .declare("bootstrap-servers", DEFAULT_BOOTSTRAP_SERVERS,
+        return o.declare(
+                        "bootstrap-servers",
+                        DEFAULT_BOOTSTRAP_SERVERS,
                         "Kafka bootstrap servers, HOST:PORT[,HOST:PORT...] (Event Hubs: NAMESPACE.servicebus.windows.net:9093)")
-                .declare("indicators-topic", DEFAULT_INDICATORS_TOPIC,
+                .declare(
+                        "indicators-topic",
+                        DEFAULT_INDICATORS_TOPIC,
                         "ThreatIntelligenceIndicator rows (best compacted, keyed by IndicatorId); "
                                 + "read from the earliest offset on a first start")
                 .declare("connections-topic", DEFAULT_CONNECTIONS_TOPIC, "VMConnection rows")
                 .declare("alerts-topic", DEFAULT_ALERTS_TOPIC, "alerts, JSON, record key = AlertId")
-                .declare("dead-letters-topic", DEFAULT_DEAD_LETTERS_TOPIC,
+                .declare(
+                        "dead-letters-topic",
+                        DEFAULT_DEAD_LETTERS_TOPIC,
                         "unreadable records with the reason and their topic/partition/offset")
-                .declare("group-id", DEFAULT_GROUP_ID,
+                .declare(
+                        "group-id",
+                        DEFAULT_GROUP_ID,
                         "consumer group: offsets are committed to it on each checkpoint (for monitoring, and as "
                                 + "the connection topic's start on a first start)")
-                .declare("connections-start", "latest",
+                .declare(
+                        "connections-start",
+                        "latest",
                         "first start without committed offsets for the group: where to read the connection topic: "
                                 + "latest, earliest, an ISO-8601 instant (2026-11-27T10:00:00Z), or a duration "
                                 + "back from now (2h). After a restore both topics continue from the checkpoint")
-                .declare("delivery", "exactly-once",
+                .declare(
+                        "delivery",
+                        "exactly-once",
                         "exactly-once (Kafka transactions committed on each checkpoint: read the alert topic with "
                                 + "isolation.level=read_committed) or at-least-once (duplicates carry the same AlertId)")
-                .declare("transactional-id-prefix", DEFAULT_GROUP_ID,
+                .declare(
+                        "transactional-id-prefix",
+                        DEFAULT_GROUP_ID,
                         "prefix of the sinks' Kafka transactional ids (exactly-once): unique per job on a cluster")
-                .declare("dead-letter-format", "raw",
+                .declare(
+                        "dead-letter-format",
+                        "raw",
                         "raw: the record's bytes unchanged, reason and position in headers; "
                                 + "json: a JSON object with the same facts as fields (and the headers)")
-                .declare("kafka-properties", null,
+                .declare(
+                        "kafka-properties",
+                        null,
                         "a Java properties file of Kafka client properties (security.protocol, sasl.*, ssl.*, ...); "
                                 + "consumer.NAME / producer.NAME for one client only; ${ENV_VAR} is expanded")
-                .declare("security-protocol", null,
+                .declare(
+                        "security-protocol",
+                        null,
                         "Kafka security.protocol: PLAINTEXT (default), SSL, SASL_PLAINTEXT, SASL_SSL")
-                .declare("sasl-mechanism", null, "Kafka sasl.mechanism: PLAIN (Event Hubs), SCRAM-SHA-512, ...")
-                .declareSecret("sasl-jaas-config",
+                .declare(
+                        "sasl-mechanism",
+                        null,
+                        "Kafka sasl.mechanism: PLAIN (Event Hubs), SCRAM-SHA-512, ...")
+                .declareSecret(
+                        "sasl-jaas-config",
                         "Kafka sasl.jaas.config (never printed); prefer the properties file or ${ENV_VAR}");
     }
 
     /** What --help adds below the options. */
     public static String helpFooter() {
-        return String.join("\n",
+        return String.join(
+                "\n",
                 "Any other Kafka client property: --kafka.NAME VALUE (e.g. --kafka.ssl.truststore.location "
                         + "/etc/kafka/truststore.jks),",
                 "  --kafka.consumer.NAME / --kafka.producer.NAME for one client only. Precedence: properties file,",
@@ -154,8 +195,8 @@ public final class KafkaSettings {
     }
 
     /**
-     * Takes the {@code --kafka.NAME VALUE} (or {@code --kafka.NAME=VALUE}) pairs out of {@code args}
-     * into {@code into}, in order, and returns the other arguments for {@link Options#parse}.
+     * Takes the {@code --kafka.NAME VALUE} (or {@code --kafka.NAME=VALUE}) pairs out of {@code
+     * args} into {@code into}, in order, and returns the other arguments for {@link Options#parse}.
      */
     public static String[] extractClientProperties(String[] args, Map<String, String> into) {
         List<String> rest = new ArrayList<>();
@@ -177,7 +218,8 @@ public final class KafkaSettings {
                 throw new IllegalArgumentException(a + " needs a value: " + a + " VALUE");
             }
             if (name.isBlank()) {
-                throw new IllegalArgumentException("'" + a + "': write a Kafka client property as --kafka.NAME VALUE");
+                throw new IllegalArgumentException(
+                        "'" + a + "': write a Kafka client property as --kafka.NAME VALUE");
             }
             into.put(name, value);
         }
@@ -189,7 +231,8 @@ public final class KafkaSettings {
         return from(o, cliProperties, System::getenv, Instant.now());
     }
 
-    static KafkaSettings from(Options o, Map<String, String> cliProperties, UnaryOperator<String> env, Instant now) {
+    static KafkaSettings from(
+            Options o, Map<String, String> cliProperties, UnaryOperator<String> env, Instant now) {
         Map<String, String> all = new LinkedHashMap<>();
         String file = o.get("kafka-properties");
         if (file != null && !file.isBlank()) {
@@ -206,32 +249,44 @@ public final class KafkaSettings {
         Map<String, String> common = new LinkedHashMap<>();
         Map<String, String> consumer = new LinkedHashMap<>();
         Map<String, String> producer = new LinkedHashMap<>();
-        all.forEach((k, v) -> {
-            String value = expand(k, v, env);
-            if (k.startsWith(CONSUMER)) {
-                consumer.put(k.substring(CONSUMER.length()), value);
-            } else if (k.startsWith(PRODUCER)) {
-                producer.put(k.substring(PRODUCER.length()), value);
-            } else {
-                common.put(k, value);
-            }
-        });
+        all.forEach(
+                (k, v) -> {
+                    String value = expand(k, v, env);
+                    if (k.startsWith(CONSUMER)) {
+                        consumer.put(k.substring(CONSUMER.length()), value);
+                    } else if (k.startsWith(PRODUCER)) {
+                        producer.put(k.substring(PRODUCER.length()), value);
+                    } else {
+                        common.put(k, value);
+                    }
+                });
         String servers = common.get("bootstrap.servers");
         if (servers == null || servers.isBlank()) {
             throw new IllegalArgumentException("missing --bootstrap-servers");
         }
 
         DeliveryGuarantee delivery = parseDelivery(o.get("delivery"));
-        String groupId = o.has("group-id") || !common.containsKey("group.id")
-                ? o.get("group-id") : common.get("group.id");
-        return new KafkaSettings(common, consumer, producer,
-                topic(o, "indicators-topic"), topic(o, "connections-topic"), topic(o, "alerts-topic"),
-                topic(o, "dead-letters-topic"), groupId,
-                KafkaStartOffsets.parse(o.get("connections-start"), now), delivery,
-                o.get("transactional-id-prefix"), DeadLetterFormat.parse(o.get("dead-letter-format")));
+        String groupId =
+                o.has("group-id") || !common.containsKey("group.id")
+                        ? o.get("group-id")
+                        : common.get("group.id");
+        return new KafkaSettings(
+                common,
+                consumer,
+                producer,
+                topic(o, "indicators-topic"),
+                topic(o, "connections-topic"),
+                topic(o, "alerts-topic"),
+                topic(o, "dead-letters-topic"),
+                groupId,
+                KafkaStartOffsets.parse(o.get("connections-start"), now),
+                delivery,
+                o.get("transactional-id-prefix"),
+                DeadLetterFormat.parse(o.get("dead-letter-format")));
     }
 
-    private static void putIfGiven(Options o, String option, String property, Map<String, String> into) {
+    private static void putIfGiven(
+            Options o, String option, String property, Map<String, String> into) {
         String v = o.get(option);
         if (v != null && !v.isBlank()) {
             into.put(property, v);
@@ -241,17 +296,21 @@ public final class KafkaSettings {
     private static String topic(Options o, String option) {
         String t = o.required(option).trim();
         if (t.isEmpty() || t.contains(",")) {
-            throw new IllegalArgumentException("--" + option + " takes one topic name, not '" + t + "'");
+            throw new IllegalArgumentException(
+                    "--" + option + " takes one topic name, not '" + t + "'");
         }
         return t;
     }
 
     static DeliveryGuarantee parseDelivery(String text) {
         switch (text.trim().toLowerCase(Locale.ROOT).replace('_', '-')) {
-            case "exactly-once": return DeliveryGuarantee.EXACTLY_ONCE;
-            case "at-least-once": return DeliveryGuarantee.AT_LEAST_ONCE;
+            case "exactly-once":
+                return DeliveryGuarantee.EXACTLY_ONCE;
+            case "at-least-once":
+                return DeliveryGuarantee.AT_LEAST_ONCE;
             default:
-                throw new IllegalArgumentException("--delivery takes exactly-once or at-least-once, not '" + text + "'");
+                throw new IllegalArgumentException(
+                        "--delivery takes exactly-once or at-least-once, not '" + text + "'");
         }
     }
 
@@ -263,7 +322,8 @@ public final class KafkaSettings {
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             p.load(r);
         } catch (IOException e) {
-            throw new IllegalArgumentException("--kafka-properties: cannot read " + file + ": " + e.getMessage());
+            throw new IllegalArgumentException(
+                    "--kafka-properties: cannot read " + file + ": " + e.getMessage());
         }
         Map<String, String> m = new TreeMap<>();
         p.stringPropertyNames().forEach(k -> m.put(k.trim(), p.getProperty(k).trim()));
@@ -280,8 +340,12 @@ public final class KafkaSettings {
         while (m.find()) {
             String v = env.apply(m.group(1));
             if (v == null) {
-                throw new IllegalArgumentException("Kafka property " + key + " refers to ${" + m.group(1)
-                        + "}, but that environment variable is not set");
+                throw new IllegalArgumentException(
+                        "Kafka property "
+                                + key
+                                + " refers to ${"
+                                + m.group(1)
+                                + "}, but that environment variable is not set");
             }
             m.appendReplacement(sb, Matcher.quoteReplacement(v));
         }
@@ -294,24 +358,34 @@ public final class KafkaSettings {
     /** Whether a client property holds a secret: never print its value. */
     public static boolean isSecret(String key) {
         String k = key.toLowerCase(Locale.ROOT);
-        return k.contains("password") || k.contains("secret") || k.contains("jaas") || k.contains("token")
-                || k.contains("credential") || k.contains("private.key") || k.endsWith("keystore.key")
-                || k.contains("api.key") || k.contains("apikey");
+        return k.contains("password")
+                || k.contains("secret")
+                || k.contains("jaas")
+                || k.contains("token")
+                || k.contains("credential")
+                || k.contains("private.key")
+                || k.endsWith("keystore.key")
+                || k.contains("api.key")
+                || k.contains("apikey");
     }
 
     /** The properties as text, secrets masked: safe to log. */
     public static String mask(Map<String, String> props) {
         StringBuilder sb = new StringBuilder();
-        new TreeMap<>(props).forEach((k, v) -> {
-            if (sb.length() > 0) sb.append(", ");
-            sb.append(k).append('=').append(isSecret(k) ? MASK : v);
-        });
+        new TreeMap<>(props)
+                .forEach(
+                        (k, v) -> {
+                            if (sb.length() > 0) sb.append(", ");
+                            sb.append(k).append('=').append(isSecret(k) ? MASK : v);
+                        });
         return sb.toString();
     }
 
     // ---------------------------------------------------------------- client properties
 
-    /** Properties for the consumers of the sources (group id and client ids are set by the source). */
+    /**
+     * Properties for the consumers of the sources (group id and client ids are set by the source).
+     */
     public Properties consumerProperties() {
         Properties p = new Properties();
         // Inputs written by transactional producers (another exactly-once job) are read committed.
@@ -330,34 +404,80 @@ public final class KafkaSettings {
         return p;
     }
 
-    /** Properties for an admin client or a plain consumer/producer of a tool (the common ones only). */
+    /**
+     * Properties for an admin client or a plain consumer/producer of a tool (the common ones only).
+     */
     public Properties clientProperties() {
         Properties p = new Properties();
         p.putAll(common);
         return p;
     }
 
-    public String bootstrapServers() { return common.get("bootstrap.servers"); }
-    public String indicatorsTopic() { return indicatorsTopic; }
-    public String connectionsTopic() { return connectionsTopic; }
-    public String alertsTopic() { return alertsTopic; }
-    public String deadLettersTopic() { return deadLettersTopic; }
-    public String groupId() { return groupId; }
-    public KafkaStartOffsets connectionsStart() { return connectionsStart; }
-    public DeliveryGuarantee delivery() { return delivery; }
-    public String transactionalIdPrefix() { return transactionalIdPrefix; }
-    public DeadLetterFormat deadLetterFormat() { return deadLetterFormat; }
+    public String bootstrapServers() {
+        return common.get("bootstrap.servers");
+    }
+
+    public String indicatorsTopic() {
+        return indicatorsTopic;
+    }
+
+    public String connectionsTopic() {
+        return connectionsTopic;
+    }
+
+    public String alertsTopic() {
+        return alertsTopic;
+    }
+
+    public String deadLettersTopic() {
+        return deadLettersTopic;
+    }
+
+    public String groupId() {
+        return groupId;
+    }
+
+    public KafkaStartOffsets connectionsStart() {
+        return connectionsStart;
+    }
+
+    public DeliveryGuarantee delivery() {
+        return delivery;
+    }
+
+    public String transactionalIdPrefix() {
+        return transactionalIdPrefix;
+    }
+
+    public DeadLetterFormat deadLetterFormat() {
+        return deadLetterFormat;
+    }
 
     /** Safe to log: secrets masked. */
     public String describe() {
-        StringBuilder sb = new StringBuilder()
-                .append("topics: ").append(indicatorsTopic).append(" + ").append(connectionsTopic)
-                .append(" -> ").append(alertsTopic).append(", dead letters -> ").append(deadLettersTopic)
-                .append("; group ").append(groupId)
-                .append("; connections start (first start): ").append(connectionsStart)
-                .append("; delivery ").append(delivery == DeliveryGuarantee.EXACTLY_ONCE
-                        ? "exactly-once (transactional id prefix " + transactionalIdPrefix + ")" : "at-least-once")
-                .append("; client properties: ").append(mask(common));
+        StringBuilder sb =
+                new StringBuilder()
+                        .append("topics: ")
+                        .append(indicatorsTopic)
+                        .append(" + ")
+                        .append(connectionsTopic)
+                        .append(" -> ")
+                        .append(alertsTopic)
+                        .append(", dead letters -> ")
+                        .append(deadLettersTopic)
+                        .append("; group ")
+                        .append(groupId)
+                        .append("; connections start (first start): ")
+                        .append(connectionsStart)
+                        .append("; delivery ")
+                        .append(
+                                delivery == DeliveryGuarantee.EXACTLY_ONCE
+                                        ? "exactly-once (transactional id prefix "
+                                                + transactionalIdPrefix
+                                                + ")"
+                                        : "at-least-once")
+                        .append("; client properties: ")
+                        .append(mask(common));
         if (!consumerOnly.isEmpty()) sb.append("; consumer: ").append(mask(consumerOnly));
         if (!producerOnly.isEmpty()) sb.append("; producer: ").append(mask(producerOnly));
         return sb.toString();

@@ -1,12 +1,6 @@
 package io.tiflink.vmconn.io;
 
 import io.tiflink.vmconn.config.Durations;
-
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
-import org.apache.kafka.clients.consumer.OffsetResetStrategy;
-import org.apache.kafka.common.TopicPartition;
-
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -15,20 +9,29 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * Where the connection topic starts on a first start (a restore always continues from the
- * checkpoint's offsets): the consumer group's committed offset for each partition that has
- * one, else the fallback: the earliest offset, the latest, or the first offset at or after a
- * timestamp (the latest when there is none).
+ * checkpoint's offsets): the consumer group's committed offset for each partition that has one,
+ * else the fallback: the earliest offset, the latest, or the first offset at or after a timestamp
+ * (the latest when there is none).
  */
-@SuppressWarnings("deprecation") // OffsetResetStrategy: the type the connector's interface still uses
+@SuppressWarnings(
+        "deprecation") // OffsetResetStrategy: the type the connector's interface still uses
 public final class KafkaStartOffsets implements OffsetsInitializer {
 
     private static final long serialVersionUID = 1L;
 
     /** Where a partition without a committed offset starts. */
-    public enum Fallback { EARLIEST, LATEST, TIMESTAMP }
+    public enum Fallback {
+        EARLIEST,
+        LATEST,
+        TIMESTAMP
+    }
 
     private final Fallback fallback;
     private final long timestampMillis;
@@ -54,8 +57,10 @@ public final class KafkaStartOffsets implements OffsetsInitializer {
     public static KafkaStartOffsets parse(String text, Instant now) {
         String t = text.trim();
         switch (t.toLowerCase(Locale.ROOT)) {
-            case "latest": return committedElseLatest();
-            case "earliest": return committedElseEarliest();
+            case "latest":
+                return committedElseLatest();
+            case "earliest":
+                return committedElseEarliest();
             default:
                 break;
         }
@@ -65,8 +70,11 @@ public final class KafkaStartOffsets implements OffsetsInitializer {
             try {
                 return committedElseTimestamp(now.minus(Durations.parse(t)));
             } catch (IllegalArgumentException notADuration) {
-                throw new IllegalArgumentException("--connections-start takes latest, earliest, an ISO-8601 instant "
-                        + "(2026-11-27T10:00:00Z) or a duration back from now (2h), not '" + text + "'");
+                throw new IllegalArgumentException(
+                        "--connections-start takes latest, earliest, an ISO-8601 instant "
+                                + "(2026-11-27T10:00:00Z) or a duration back from now (2h), not '"
+                                + text
+                                + "'");
             }
         }
     }
@@ -81,8 +89,8 @@ public final class KafkaStartOffsets implements OffsetsInitializer {
     }
 
     @Override
-    public Map<TopicPartition, Long> getPartitionOffsets(Collection<TopicPartition> partitions,
-                                                         PartitionOffsetsRetriever retriever) {
+    public Map<TopicPartition, Long> getPartitionOffsets(
+            Collection<TopicPartition> partitions, PartitionOffsetsRetriever retriever) {
         Map<TopicPartition, Long> offsets = new HashMap<>(retriever.committedOffsets(partitions));
         List<TopicPartition> without = new ArrayList<>();
         for (TopicPartition tp : partitions) {
@@ -123,15 +131,20 @@ public final class KafkaStartOffsets implements OffsetsInitializer {
     /** Where a partition restarts when its offset is out of range (deleted by retention). */
     @Override
     public OffsetResetStrategy getAutoOffsetResetStrategy() {
-        return fallback == Fallback.LATEST ? OffsetResetStrategy.LATEST : OffsetResetStrategy.EARLIEST;
+        return fallback == Fallback.LATEST
+                ? OffsetResetStrategy.LATEST
+                : OffsetResetStrategy.EARLIEST;
     }
 
     @Override
     public String toString() {
         switch (fallback) {
-            case EARLIEST: return "committed offsets, else earliest";
-            case LATEST: return "committed offsets, else latest";
-            default: return "committed offsets, else from " + Instant.ofEpochMilli(timestampMillis);
+            case EARLIEST:
+                return "committed offsets, else earliest";
+            case LATEST:
+                return "committed offsets, else latest";
+            default:
+                return "committed offsets, else from " + Instant.ofEpochMilli(timestampMillis);
         }
     }
 }

@@ -1,21 +1,20 @@
 package io.tiflink.vmconn.io;
 
-import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.connector.sink2.SinkWriter;
-import org.apache.flink.api.connector.sink2.WriterInitContext;
-import org.apache.flink.util.function.SerializableFunction;
-
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.util.function.SerializableFunction;
 
 /**
- * Writes each element as one line of one local file, for the file replay (run it at
- * parallelism 1). The file is replaced when the job starts; there is no exactly-once here:
- * the replay runs without restarts.
+ * Writes each element as one line of one local file, for the file replay (run it at parallelism 1).
+ * The file is replaced when the job starts; there is no exactly-once here: the replay runs without
+ * restarts.
  */
 public class LineFileSink<T> implements Sink<T> {
 

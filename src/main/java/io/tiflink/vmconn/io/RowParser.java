@@ -1,17 +1,15 @@
 package io.tiflink.vmconn.io;
 
-import io.tiflink.vmconn.model.Connection;
-import io.tiflink.vmconn.model.DeadLetter;
-import io.tiflink.vmconn.model.EventTimes;
-import io.tiflink.vmconn.model.Indicator;
-import io.tiflink.vmconn.model.InputRecord;
-
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
+import io.tiflink.vmconn.model.Connection;
+import io.tiflink.vmconn.model.DeadLetter;
+import io.tiflink.vmconn.model.EventTimes;
+import io.tiflink.vmconn.model.Indicator;
+import io.tiflink.vmconn.model.InputRecord;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
@@ -20,17 +18,17 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Reads one input record (SPEC 5): a table row or an Azure Monitor envelope
- * {@code {"records": [row, ...]}}, into rows or dead letters. Never throws on bad input.
- * Also marks connection rows that arrive behind their input's watermark (SPEC 4.4: greatest
- * TimeGenerated seen so far on the same file or partition, less the out-of-orderness bound).
- * One instance per source reader; not thread-safe.
+ * Reads one input record (SPEC 5): a table row or an Azure Monitor envelope {@code {"records":
+ * [row, ...]}}, into rows or dead letters. Never throws on bad input. Also marks connection rows
+ * that arrive behind their input's watermark (SPEC 4.4: greatest TimeGenerated seen so far on the
+ * same file or partition, less the out-of-orderness bound). One instance per source reader; not
+ * thread-safe.
  *
  * <p>A record that is one row object is read as a stream of tokens, keeping only the columns the
  * job uses and skipping the others without building them (a VMConnection row has 44 columns, the
- * job reads 9). Anything else (an envelope, not an object, not JSON) takes the general path, a
- * JSON tree, which also decides every dead letter. Both paths give the same rows: a column's text
- * is what {@code JsonNode.asText()} (scalars) or {@code toString()} (objects, arrays) gives.
+ * job reads 9). Anything else (an envelope, not an object, not JSON) takes the general path, a JSON
+ * tree, which also decides every dead letter. Both paths give the same rows: a column's text is
+ * what {@code JsonNode.asText()} (scalars) or {@code toString()} (objects, arrays) gives.
  */
 public final class RowParser implements Serializable {
 
@@ -38,7 +36,8 @@ public final class RowParser implements Serializable {
 
     /** The two inputs, with the name dead letters carry. */
     public enum Table {
-        INDICATORS("indicators"), CONNECTIONS("connections");
+        INDICATORS("indicators"),
+        CONNECTIONS("connections");
 
         public final String label;
 
@@ -66,10 +65,11 @@ public final class RowParser implements Serializable {
     }
 
     /**
-     * Parses {@code bytes} from {@code source} (file or topic), {@code partition} (-1 for files)
-     * at {@code offset} (Kafka offset, or 1-based line number), handing each row or dead letter on.
+     * Parses {@code bytes} from {@code source} (file or topic), {@code partition} (-1 for files) at
+     * {@code offset} (Kafka offset, or 1-based line number), handing each row or dead letter on.
      */
-    public void parse(byte[] bytes, String source, int partition, long offset, Consumer<InputRecord> out) {
+    public void parse(
+            byte[] bytes, String source, int partition, long offset, Consumer<InputRecord> out) {
         if (mapper == null) {
             mapper = new ObjectMapper();
             greatestTimeBySplit = new HashMap<>();
@@ -84,7 +84,8 @@ public final class RowParser implements Serializable {
     }
 
     /** The general path: the record as a JSON tree (every record shape, every dead letter). */
-    void parseTree(byte[] bytes, String source, int partition, long offset, Consumer<InputRecord> out) {
+    void parseTree(
+            byte[] bytes, String source, int partition, long offset, Consumer<InputRecord> out) {
         if (mapper == null) {
             mapper = new ObjectMapper();
             greatestTimeBySplit = new HashMap<>();
@@ -94,7 +95,14 @@ public final class RowParser implements Serializable {
         try {
             node = mapper.readTree(bytes);
         } catch (JsonProcessingException e) {
-            out.accept(dead(source, partition, offset, -1, "not JSON: " + e.getOriginalMessage(), bytes));
+            out.accept(
+                    dead(
+                            source,
+                            partition,
+                            offset,
+                            -1,
+                            "not JSON: " + e.getOriginalMessage(),
+                            bytes));
             return;
         } catch (IOException e) {
             out.accept(dead(source, partition, offset, -1, "unreadable: " + e.getMessage(), bytes));
@@ -105,8 +113,14 @@ public final class RowParser implements Serializable {
             return;
         }
         if (!node.isObject()) {
-            out.accept(dead(source, partition, offset, -1,
-                    "not a JSON object or a {\"records\": [...]} envelope", bytes));
+            out.accept(
+                    dead(
+                            source,
+                            partition,
+                            offset,
+                            -1,
+                            "not a JSON object or a {\"records\": [...]} envelope",
+                            bytes));
             return;
         }
         JsonNode records = node.get("records");
@@ -114,8 +128,14 @@ public final class RowParser implements Serializable {
             for (int i = 0; i < records.size(); i++) {
                 JsonNode row = records.get(i);
                 if (!row.isObject()) {
-                    out.accept(dead(source, partition, offset, i, "envelope row is not a JSON object",
-                            row.toString().getBytes(StandardCharsets.UTF_8)));
+                    out.accept(
+                            dead(
+                                    source,
+                                    partition,
+                                    offset,
+                                    i,
+                                    "envelope row is not a JSON object",
+                                    row.toString().getBytes(StandardCharsets.UTF_8)));
                 } else {
                     out.accept(row(row, source, partition, offset, i, null));
                 }
@@ -125,17 +145,31 @@ public final class RowParser implements Serializable {
         }
     }
 
-    private InputRecord row(JsonNode row, String source, int partition, long offset, int index, byte[] raw) {
+    private InputRecord row(
+            JsonNode row, String source, int partition, long offset, int index, byte[] raw) {
         String tgText = text(row, "TimeGenerated");
         long tg = EventTimes.parseNanos(tgText);
         if (tg == EventTimes.UNREADABLE) {
-            return dead(source, partition, offset, index, tgText == null ? "row without TimeGenerated"
-                    : "unreadable TimeGenerated '" + tgText + "'", rawOf(row, raw));
+            return dead(
+                    source,
+                    partition,
+                    offset,
+                    index,
+                    tgText == null
+                            ? "row without TimeGenerated"
+                            : "unreadable TimeGenerated '" + tgText + "'",
+                    rawOf(row, raw));
         }
         if (table == Table.INDICATORS) {
             String id = text(row, "IndicatorId");
             if (id == null || id.isBlank()) {
-                return dead(source, partition, offset, index, "indicator row without IndicatorId", rawOf(row, raw));
+                return dead(
+                        source,
+                        partition,
+                        offset,
+                        index,
+                        "indicator row without IndicatorId",
+                        rawOf(row, raw));
             }
             return InputRecord.of(indicator(row, id, tg, EventTimes.fractionDigits(tgText)));
         }
@@ -144,47 +178,90 @@ public final class RowParser implements Serializable {
         return InputRecord.of(c);
     }
 
-    // ---------------------------------------------------------------- the fast path: one row object
+    // ---------------------------------------------------------------- the fast path: one row
+    // object
 
     // The columns read (SPEC 1, 2): their index in {@link #columns}.
-    private static final int TIME_GENERATED = 0, INDICATOR_ID = 1, ACTIVE = 2, EXPIRATION = 3, DESCRIPTION = 4,
-            ACTIVITY_GROUP_NAMES = 5, THREAT_TYPE = 6, URL = 7, CONFIDENCE_SCORE = 8, NETWORK_IP = 9,
-            NETWORK_DESTINATION_IP = 10, NETWORK_SOURCE_IP = 11, EMAIL_SOURCE_IP = 12, COMPUTER = 13,
-            DIRECTION = 14, PROCESS_NAME = 15, SOURCE_IP = 16, DESTINATION_IP = 17, REMOTE_IP = 18, PROTOCOL = 19,
-            DESTINATION_PORT = 20, COLUMN_COUNT = 21;
+    private static final int TIME_GENERATED = 0,
+            INDICATOR_ID = 1,
+            ACTIVE = 2,
+            EXPIRATION = 3,
+            DESCRIPTION = 4,
+            ACTIVITY_GROUP_NAMES = 5,
+            THREAT_TYPE = 6,
+            URL = 7,
+            CONFIDENCE_SCORE = 8,
+            NETWORK_IP = 9,
+            NETWORK_DESTINATION_IP = 10,
+            NETWORK_SOURCE_IP = 11,
+            EMAIL_SOURCE_IP = 12,
+            COMPUTER = 13,
+            DIRECTION = 14,
+            PROCESS_NAME = 15,
+            SOURCE_IP = 16,
+            DESTINATION_IP = 17,
+            REMOTE_IP = 18,
+            PROTOCOL = 19,
+            DESTINATION_PORT = 20,
+            COLUMN_COUNT = 21;
+
     /** {@link #columns}[ACTIVE] when Active reads as true (SPEC 1.6, 5.2). */
     private static final String TRUE = "true";
 
     private int columnIndex(String name) {
         if (table == Table.INDICATORS) {
             switch (name) {
-                case "TimeGenerated": return TIME_GENERATED;
-                case "IndicatorId": return INDICATOR_ID;
-                case "Active": return ACTIVE;
-                case "ExpirationDateTime": return EXPIRATION;
-                case "Description": return DESCRIPTION;
-                case "ActivityGroupNames": return ACTIVITY_GROUP_NAMES;
-                case "ThreatType": return THREAT_TYPE;
-                case "Url": return URL;
-                case "ConfidenceScore": return CONFIDENCE_SCORE;
-                case "NetworkIP": return NETWORK_IP;
-                case "NetworkDestinationIP": return NETWORK_DESTINATION_IP;
-                case "NetworkSourceIP": return NETWORK_SOURCE_IP;
-                case "EmailSourceIpAddress": return EMAIL_SOURCE_IP;
-                default: return -1;
+                case "TimeGenerated":
+                    return TIME_GENERATED;
+                case "IndicatorId":
+                    return INDICATOR_ID;
+                case "Active":
+                    return ACTIVE;
+                case "ExpirationDateTime":
+                    return EXPIRATION;
+                case "Description":
+                    return DESCRIPTION;
+                case "ActivityGroupNames":
+                    return ACTIVITY_GROUP_NAMES;
+                case "ThreatType":
+                    return THREAT_TYPE;
+                case "Url":
+                    return URL;
+                case "ConfidenceScore":
+                    return CONFIDENCE_SCORE;
+                case "NetworkIP":
+                    return NETWORK_IP;
+                case "NetworkDestinationIP":
+                    return NETWORK_DESTINATION_IP;
+                case "NetworkSourceIP":
+                    return NETWORK_SOURCE_IP;
+                case "EmailSourceIpAddress":
+                    return EMAIL_SOURCE_IP;
+                default:
+                    return -1;
             }
         }
         switch (name) {
-            case "TimeGenerated": return TIME_GENERATED;
-            case "Computer": return COMPUTER;
-            case "Direction": return DIRECTION;
-            case "ProcessName": return PROCESS_NAME;
-            case "SourceIp": return SOURCE_IP;
-            case "DestinationIp": return DESTINATION_IP;
-            case "RemoteIp": return REMOTE_IP;
-            case "Protocol": return PROTOCOL;
-            case "DestinationPort": return DESTINATION_PORT;
-            default: return -1;
+            case "TimeGenerated":
+                return TIME_GENERATED;
+            case "Computer":
+                return COMPUTER;
+            case "Direction":
+                return DIRECTION;
+            case "ProcessName":
+                return PROCESS_NAME;
+            case "SourceIp":
+                return SOURCE_IP;
+            case "DestinationIp":
+                return DESTINATION_IP;
+            case "RemoteIp":
+                return REMOTE_IP;
+            case "Protocol":
+                return PROTOCOL;
+            case "DestinationPort":
+                return DESTINATION_PORT;
+            default:
+                return -1;
         }
     }
 
@@ -210,8 +287,12 @@ public final class RowParser implements Serializable {
                     }
                     p.skipChildren();
                 } else if (k == ACTIVE) {
-                    col[k] = v == JsonToken.VALUE_TRUE || v == JsonToken.VALUE_STRING
-                            && p.getText().trim().equalsIgnoreCase("true") ? TRUE : null;
+                    col[k] =
+                            v == JsonToken.VALUE_TRUE
+                                            || v == JsonToken.VALUE_STRING
+                                                    && p.getText().trim().equalsIgnoreCase("true")
+                                    ? TRUE
+                                    : null;
                     p.skipChildren();
                 } else {
                     col[k] = text(p, v);
@@ -226,14 +307,22 @@ public final class RowParser implements Serializable {
         String tgText = col[TIME_GENERATED];
         long tg = EventTimes.parseNanos(tgText);
         if (tg == EventTimes.UNREADABLE) {
-            return dead(source, partition, offset, -1, tgText == null ? "row without TimeGenerated"
-                    : "unreadable TimeGenerated '" + tgText + "'", bytes);
+            return dead(
+                    source,
+                    partition,
+                    offset,
+                    -1,
+                    tgText == null
+                            ? "row without TimeGenerated"
+                            : "unreadable TimeGenerated '" + tgText + "'",
+                    bytes);
         }
         int digits = EventTimes.fractionDigits(tgText);
         if (table == Table.INDICATORS) {
             String id = col[INDICATOR_ID];
             if (id == null || id.isBlank()) {
-                return dead(source, partition, offset, -1, "indicator row without IndicatorId", bytes);
+                return dead(
+                        source, partition, offset, -1, "indicator row without IndicatorId", bytes);
             }
             Indicator i = new Indicator();
             i.indicatorId = id;
@@ -288,7 +377,8 @@ public final class RowParser implements Serializable {
                 }
                 return ((JsonNode) mapper.readTree(p)).asText();
             case VALUE_NUMBER_FLOAT:
-                return ((JsonNode) mapper.readTree(p)).asText(); // exactly as the tree (DoubleNode) writes it
+                return ((JsonNode) mapper.readTree(p))
+                        .asText(); // exactly as the tree (DoubleNode) writes it
             default: // an object or an array: its compact JSON, as the tree writes it
                 return ((JsonNode) mapper.readTree(p)).toString();
         }
@@ -296,7 +386,9 @@ public final class RowParser implements Serializable {
 
     /** The watermark key of a file or partition, without building it again for every row. */
     private String split(String source, int partition) {
-        if (partition != lastPartition || lastSplit == null || source != lastSource && !source.equals(lastSource)) {
+        if (partition != lastPartition
+                || lastSplit == null
+                || source != lastSource && !source.equals(lastSource)) {
             lastSource = source;
             lastPartition = partition;
             lastSplit = source + '#' + partition;
@@ -373,7 +465,9 @@ public final class RowParser implements Serializable {
         return raw != null ? raw : row.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    private InputRecord dead(String source, int partition, long offset, int row, String reason, byte[] raw) {
-        return InputRecord.of(DeadLetter.of(table.label, source, partition, offset, row, reason, raw));
+    private InputRecord dead(
+            String source, int partition, long offset, int row, String reason, byte[] raw) {
+        return InputRecord.of(
+                DeadLetter.of(table.label, source, partition, offset, row, reason, raw));
     }
 }

@@ -7,7 +7,10 @@ public final class IndicatorIps {
 
     private IndicatorIps() {}
 
-    /** The first non-empty of NetworkIP, NetworkDestinationIP, NetworkSourceIP, EmailSourceIpAddress; null if none. */
+    /**
+     * The first non-empty of NetworkIP, NetworkDestinationIP, NetworkSourceIP,
+     * EmailSourceIpAddress; null if none.
+     */
     public static String pickColumn(Indicator row) {
         if (!isEmpty(row.networkIp)) return row.networkIp;
         if (!isEmpty(row.networkDestinationIp)) return row.networkDestinationIp;

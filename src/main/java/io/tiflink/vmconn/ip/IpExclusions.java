@@ -15,111 +15,112 @@ import java.util.List;
  */
 public final class IpExclusions implements Serializable {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private static final List<String> DEFAULT_CIDRS = List.of(
-      "10.0.0.0/8",
-      "172.16.0.0/12",
-      "192.168.0.0/16",
-      "127.0.0.0/8",
-      "fe80::/10",
-      "::/96",
-      "fc00::/7");
+    private static final List<String> DEFAULT_CIDRS =
+            List.of(
+                    "10.0.0.0/8",
+                    "172.16.0.0/12",
+                    "192.168.0.0/16",
+                    "127.0.0.0/8",
+                    "fe80::/10",
+                    "::/96",
+                    "fc00::/7");
 
-  private static final IpExclusions DEFAULTS = build(new ArrayList<>(), DEFAULT_CIDRS);
+    private static final IpExclusions DEFAULTS = build(new ArrayList<>(), DEFAULT_CIDRS);
 
-  private final List<IpRange> ranges;
-  private final List<String> rangeTexts;
-  // The ranges laid out flat for a cache-friendly, allocation-free lookup.
-  private final long[] networkHigh;
-  private final long[] networkLow;
-  private final long[] maskHigh;
-  private final long[] maskLow;
+    private final List<IpRange> ranges;
+    private final List<String> rangeTexts;
+    // The ranges laid out flat for a cache-friendly, allocation-free lookup.
+    private final long[] networkHigh;
+    private final long[] networkLow;
+    private final long[] maskHigh;
+    private final long[] maskLow;
 
-  private IpExclusions(List<IpRange> ranges) {
-    this.ranges = List.copyOf(ranges);
-    int n = ranges.size();
-    List<String> texts = new ArrayList<>(n);
-    networkHigh = new long[n];
-    networkLow = new long[n];
-    maskHigh = new long[n];
-    maskLow = new long[n];
-    for (int i = 0; i < n; i++) {
-      IpRange r = ranges.get(i);
-      texts.add(r.toString());
-      networkHigh[i] = r.networkHigh();
-      networkLow[i] = r.networkLow();
-      maskHigh[i] = r.maskHigh();
-      maskLow[i] = r.maskLow();
+    private IpExclusions(List<IpRange> ranges) {
+        this.ranges = List.copyOf(ranges);
+        int n = ranges.size();
+        List<String> texts = new ArrayList<>(n);
+        networkHigh = new long[n];
+        networkLow = new long[n];
+        maskHigh = new long[n];
+        maskLow = new long[n];
+        for (int i = 0; i < n; i++) {
+            IpRange r = ranges.get(i);
+            texts.add(r.toString());
+            networkHigh[i] = r.networkHigh();
+            networkLow[i] = r.networkLow();
+            maskHigh[i] = r.maskHigh();
+            maskLow[i] = r.maskLow();
+        }
+        this.rangeTexts = List.copyOf(texts);
     }
-    this.rangeTexts = List.copyOf(texts);
-  }
 
-  private static IpExclusions build(List<IpRange> base, List<String> cidrs) {
-    List<IpRange> all = new ArrayList<>(base);
-    for (String cidr : cidrs) {
-      IpRange range = IpRange.parse(cidr); // IllegalArgumentException names the text
-      if (!all.contains(range)) {
-        all.add(range);
-      }
+    private static IpExclusions build(List<IpRange> base, List<String> cidrs) {
+        List<IpRange> all = new ArrayList<>(base);
+        for (String cidr : cidrs) {
+            IpRange range = IpRange.parse(cidr); // IllegalArgumentException names the text
+            if (!all.contains(range)) {
+                all.add(range);
+            }
+        }
+        return new IpExclusions(all);
     }
-    return new IpExclusions(all);
-  }
 
-  /** The default exclusions. */
-  public static IpExclusions defaults() {
-    return DEFAULTS;
-  }
-
-  /**
-   * These exclusions plus {@code cidrs} (e.g. {@code 100.64.0.0/10}, {@code 169.254.0.0/16}).
-   * Ranges already present are not listed twice. A null or empty list returns {@code this}.
-   *
-   * @throws IllegalArgumentException naming the text of the first bad CIDR (including null)
-   */
-  public IpExclusions withExtra(List<String> cidrs) {
-    if (cidrs == null || cidrs.isEmpty()) {
-      return this;
+    /** The default exclusions. */
+    public static IpExclusions defaults() {
+        return DEFAULTS;
     }
-    return build(ranges, cidrs);
-  }
 
-  /** True when {@code ip} falls in any excluded range; false for null. */
-  public boolean isExcluded(IpAddress ip) {
-    if (ip == null) {
-      return false;
+    /**
+     * These exclusions plus {@code cidrs} (e.g. {@code 100.64.0.0/10}, {@code 169.254.0.0/16}).
+     * Ranges already present are not listed twice. A null or empty list returns {@code this}.
+     *
+     * @throws IllegalArgumentException naming the text of the first bad CIDR (including null)
+     */
+    public IpExclusions withExtra(List<String> cidrs) {
+        if (cidrs == null || cidrs.isEmpty()) {
+            return this;
+        }
+        return build(ranges, cidrs);
     }
-    long high = ip.high();
-    long low = ip.low();
-    long[] nh = networkHigh;
-    long[] nl = networkLow;
-    long[] mh = maskHigh;
-    long[] ml = maskLow;
-    for (int i = 0; i < nh.length; i++) {
-      if ((low & ml[i]) == nl[i] && (high & mh[i]) == nh[i]) {
-        return true;
-      }
+
+    /** True when {@code ip} falls in any excluded range; false for null. */
+    public boolean isExcluded(IpAddress ip) {
+        if (ip == null) {
+            return false;
+        }
+        long high = ip.high();
+        long low = ip.low();
+        long[] nh = networkHigh;
+        long[] nl = networkLow;
+        long[] mh = maskHigh;
+        long[] ml = maskLow;
+        for (int i = 0; i < nh.length; i++) {
+            if ((low & ml[i]) == nl[i] && (high & mh[i]) == nh[i]) {
+                return true;
+            }
+        }
+        return false;
     }
-    return false;
-  }
 
-  /** The ranges as canonical CIDR text, defaults first, then extras in the order added. */
-  public List<String> ranges() {
-    return rangeTexts;
-  }
+    /** The ranges as canonical CIDR text, defaults first, then extras in the order added. */
+    public List<String> ranges() {
+        return rangeTexts;
+    }
 
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof IpExclusions && ranges.equals(((IpExclusions) o).ranges);
-  }
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof IpExclusions && ranges.equals(((IpExclusions) o).ranges);
+    }
 
-  @Override
-  public int hashCode() {
-    return ranges.hashCode();
-  }
+    @Override
+    public int hashCode() {
+        return ranges.hashCode();
+    }
 
-  @Override
-  public String toString() {
-    return "IpExclusions" + rangeTexts;
-  }
+    @Override
+    public String toString() {
+        return "IpExclusions" + rangeTexts;
+    }
 }

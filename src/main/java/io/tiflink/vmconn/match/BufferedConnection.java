@@ -1,29 +1,27 @@
 package io.tiflink.vmconn.match;
 
 import io.tiflink.vmconn.model.Connection;
-
-import org.apache.flink.core.memory.DataInputDeserializer;
-import org.apache.flink.core.memory.DataOutputSerializer;
-import org.apache.flink.types.StringValue;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.Objects;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.apache.flink.types.StringValue;
 
 /**
- * A connection kept in the matcher's keyed state for L after its time, so that indicators
- * arriving later can still match it (SPEC 2.2). {@code judgedThroughMillis}: detection times
- * up to this Flink timestamp were already judged (set for a connection that arrived behind
- * the watermark and was judged at once); MIN_VALUE for one judged by timers.
+ * A connection kept in the matcher's keyed state for L after its time, so that indicators arriving
+ * later can still match it (SPEC 2.2). {@code judgedThroughMillis}: detection times up to this
+ * Flink timestamp were already judged (set for a connection that arrived behind the watermark and
+ * was judged at once); MIN_VALUE for one judged by timers.
  *
- * <p>Kept packed: its time, and the connection's columns in one byte array, read back only when
- * it matches (a small share of them). As an object a connection is a dozen objects and ~1 KB of
- * heap that young collections copy while it is kept (L = 1 h); packed it is three objects and
- * ~2/3 of that, and GC work falls with it. {@code connection} is the form release 1.0.0 wrote:
- * entries restored from its savepoints still have it (POJO evolution: the other fields are
- * added), entries written since have {@code packed}. The packed form starts with a version byte,
- * so that Connection can still gain columns.
+ * <p>Kept packed: its time, and the connection's columns in one byte array, read back only when it
+ * matches (a small share of them). As an object a connection is a dozen objects and ~1 KB of heap
+ * that young collections copy while it is kept (L = 1 h); packed it is three objects and ~2/3 of
+ * that, and GC work falls with it. {@code connection} is the form release 1.0.0 wrote: entries
+ * restored from its savepoints still have it (POJO evolution: the other fields are added), entries
+ * written since have {@code packed}. The packed form starts with a version byte, so that Connection
+ * can still gain columns.
  */
 public class BufferedConnection {
 
@@ -31,9 +29,12 @@ public class BufferedConnection {
 
     /** Release 1.0.0's form; null in entries written since. */
     public Connection connection;
+
     public long judgedThroughMillis = Long.MIN_VALUE;
+
     /** The connection's TimeGenerated (nanoseconds), readable without unpacking. */
     public long timeGenerated;
+
     /** The connection's columns, packed (see {@link #packed}). */
     public byte[] packed;
 
@@ -46,7 +47,8 @@ public class BufferedConnection {
     }
 
     /** The connection packed, through {@code buffer} (reused by the caller). */
-    public static BufferedConnection packed(Connection c, long judgedThroughMillis, DataOutputSerializer buffer) {
+    public static BufferedConnection packed(
+            Connection c, long judgedThroughMillis, DataOutputSerializer buffer) {
         BufferedConnection b = new BufferedConnection();
         b.judgedThroughMillis = judgedThroughMillis;
         b.timeGenerated = c.timeGenerated;
@@ -55,8 +57,18 @@ public class BufferedConnection {
             buffer.writeByte(PACKED_V1);
             buffer.writeByte(c.timeGeneratedDigits);
             buffer.writeBoolean(c.late);
-            for (String s : new String[] {c.computer, c.direction, c.processName, c.sourceIp, c.destinationIp,
-                    c.remoteIp, c.protocol, c.destinationPort, c.ip}) {
+            for (String s :
+                    new String[] {
+                        c.computer,
+                        c.direction,
+                        c.processName,
+                        c.sourceIp,
+                        c.destinationIp,
+                        c.remoteIp,
+                        c.protocol,
+                        c.destinationPort,
+                        c.ip
+                    }) {
                 StringValue.writeString(s, buffer); // null-safe
             }
         } catch (IOException e) {
@@ -106,8 +118,10 @@ public class BufferedConnection {
             return false;
         }
         BufferedConnection b = (BufferedConnection) o;
-        return judgedThroughMillis == b.judgedThroughMillis && timeGenerated == b.timeGenerated
-                && Objects.equals(connection, b.connection) && Arrays.equals(packed, b.packed);
+        return judgedThroughMillis == b.judgedThroughMillis
+                && timeGenerated == b.timeGenerated
+                && Objects.equals(connection, b.connection)
+                && Arrays.equals(packed, b.packed);
     }
 
     @Override

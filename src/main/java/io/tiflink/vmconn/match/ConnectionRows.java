@@ -5,7 +5,10 @@ import io.tiflink.vmconn.ip.IpAddress;
 import io.tiflink.vmconn.model.Connection;
 import io.tiflink.vmconn.model.InputRecord;
 
-/** Connection rows (SPEC 2.1): canonical RemoteIp; rows without a usable one are counted and dropped. */
+/**
+ * Connection rows (SPEC 2.1): canonical RemoteIp; rows without a usable one are counted and
+ * dropped.
+ */
 public class ConnectionRows extends RowRouter<Connection> {
 
     private static final long serialVersionUID = 1L;

@@ -10,7 +10,12 @@ import io.tiflink.vmconn.model.IndicatorTimeline;
 import io.tiflink.vmconn.model.IpIndicators;
 import io.tiflink.vmconn.model.KeyedInput;
 import io.tiflink.vmconn.model.Match;
-
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
@@ -22,22 +27,16 @@ import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-
 /**
- * Matches connections, keyed by canonical IP, against the indicators in broadcast state
- * (SPEC 2). Work happens in event-time order: a connection is judged at tau = t_c when the
- * watermark passes t_c, and an indicator version's probe is judged against the connections
- * buffered for its IP when the watermark passes its TimeGenerated (retro-match). By then every
- * indicator row up to that instant has arrived, so the result does not depend on which input
- * ran ahead (SPEC 4.3). Each match is emitted exactly once, at its detection time (SPEC 2.3).
+ * Matches connections, keyed by canonical IP, against the indicators in broadcast state (SPEC 2).
+ * Work happens in event-time order: a connection is judged at tau = t_c when the watermark passes
+ * t_c, and an indicator version's probe is judged against the connections buffered for its IP when
+ * the watermark passes its TimeGenerated (retro-match). By then every indicator row up to that
+ * instant has arrived, so the result does not depend on which input ran ahead (SPEC 4.3). Each
+ * match is emitted exactly once, at its detection time (SPEC 2.3).
  */
-public class IndicatorMatcher extends KeyedBroadcastProcessFunction<String, KeyedInput, IndicatorEvent, Match> {
+public class IndicatorMatcher
+        extends KeyedBroadcastProcessFunction<String, KeyedInput, IndicatorEvent, Match> {
 
     private static final long serialVersionUID = 1L;
 
@@ -51,12 +50,16 @@ public class IndicatorMatcher extends KeyedBroadcastProcessFunction<String, Keye
      */
     public static final long SWEEP_MILLIS_PER_THOUSAND_INDICATORS = 600L;
 
-    /** The order matches of one timer leave in: the one to report first comes first (SPEC 3.2, 4.2). */
-    public static final Comparator<Match> EMIT_ORDER = Comparator
-            .<Match, String>comparing(m -> m.indicator.indicatorId)
-            .thenComparingLong(m -> m.detectionTime)
-            .thenComparing(Comparator.<Match, Connection>comparing(m -> m.connection, ConnectionOrder.PREFERENCE)
-                    .reversed());
+    /**
+     * The order matches of one timer leave in: the one to report first comes first (SPEC 3.2, 4.2).
+     */
+    public static final Comparator<Match> EMIT_ORDER =
+            Comparator.<Match, String>comparing(m -> m.indicator.indicatorId)
+                    .thenComparingLong(m -> m.detectionTime)
+                    .thenComparing(
+                            Comparator.<Match, Connection>comparing(
+                                            m -> m.connection, ConnectionOrder.PREFERENCE)
+                                    .reversed());
 
     private final DetectionSettings settings;
 
@@ -64,8 +67,10 @@ public class IndicatorMatcher extends KeyedBroadcastProcessFunction<String, Keye
     private transient MapState<Long, Indicator[]> probes;
     private transient long lastSweepHorizon;
     private transient long liveIndicators;
+
     /** Whether liveIndicators has counted the (restored) broadcast state since open. */
     private transient boolean liveCounted;
+
     private transient StateStrings strings;
     private transient DataOutputSerializer packBuffer;
     private transient Counter connectionsProcessed;
@@ -103,7 +108,8 @@ public class IndicatorMatcher extends KeyedBroadcastProcessFunction<String, Keye
     // ---------------------------------------------------------------- broadcast side
 
     @Override
-    public void processBroadcastElement(IndicatorEvent event, Context ctx, Collector<Match> out) throws Exception {
+    public void processBroadcastElement(IndicatorEvent event, Context ctx, Collector<Match> out)
+            throws Exception {
         if (!liveCounted) {
             countLiveIndicators(ctx.getBroadcastState(StateDescriptors.INDICATOR_IPS));
         }
@@ -113,9 +119,11 @@ public class IndicatorMatcher extends KeyedBroadcastProcessFunction<String, Keye
             if (EventTimes.toMillis(row.timeGenerated) <= watermark) {
                 lateIndicatorRows.inc();
             }
-            addVersion(ctx.getBroadcastState(StateDescriptors.INDICATORS_BY_IP),
+            addVersion(
+                    ctx.getBroadcastState(StateDescriptors.INDICATORS_BY_IP),
                     ctx.getBroadcastState(StateDescriptors.INDICATOR_IPS),
-                    ctx.getBroadcastState(StateDescriptors.INDICATOR_TOMBSTONES), strings.share(row));
+                    ctx.getBroadcastState(StateDescriptors.INDICATOR_TOMBSTONES),
+                    strings.share(row));
         }
         sweepIfDue(ctx, watermark);
     }
@@ -125,7 +133,8 @@ public class IndicatorMatcher extends KeyedBroadcastProcessFunction<String, Keye
      * restore brought (one entry per indicator), so that the metric and the sweep interval start
      * from the restored set, not from 0.
      */
-    private void countLiveIndicators(ReadOnlyBroadcastState<String, String[]> ipsById) throws Exception {
+    private void countLiveIndicators(ReadOnlyBroadcastState<String, String[]> ipsById)
+            throws Exception {
         long n = 0;
         for (Map.Entry<String, String[]> ignored : ipsById.immutableEntries()) {
             n++;
@@ -139,10 +148,15 @@ public class IndicatorMatcher extends KeyedBroadcastProcessFunction<String, Keye
         return liveIndicators;
     }
 
-    private void addVersion(BroadcastState<String, IpIndicators> byIp, BroadcastState<String, String[]> ipsById,
-                            BroadcastState<String, Long> tombstones, Indicator row) throws Exception {
+    private void addVersion(
+            BroadcastState<String, IpIndicators> byIp,
+            BroadcastState<String, String[]> ipsById,
+            BroadcastState<String, Long> tombstones,
+            Indicator row)
+            throws Exception {
         String[] oldIps = ipsById.get(row.indicatorId);
-        Indicator[] versions = oldIps == null ? new Indicator[0] : timelineOf(byIp, oldIps, row.indicatorId);
+        Indicator[] versions =
+                oldIps == null ? new Indicator[0] : timelineOf(byIp, oldIps, row.indicatorId);
         if (oldIps == null) {
             Long latest = tombstones.get(row.indicatorId);
             if (latest != null) {
@@ -156,20 +170,26 @@ public class IndicatorMatcher extends KeyedBroadcastProcessFunction<String, Keye
             }
             liveIndicators++;
         }
-        writeTimeline(byIp, ipsById, row.indicatorId, oldIps, IndicatorVersions.insert(versions, row));
+        writeTimeline(
+                byIp, ipsById, row.indicatorId, oldIps, IndicatorVersions.insert(versions, row));
     }
 
-    private static Indicator[] timelineOf(ReadOnlyBroadcastState<String, IpIndicators> byIp, String[] ips,
-                                          String indicatorId) throws Exception {
+    private static Indicator[] timelineOf(
+            ReadOnlyBroadcastState<String, IpIndicators> byIp, String[] ips, String indicatorId)
+            throws Exception {
         IpIndicators entry = byIp.get(ips[0]);
         IndicatorTimeline t = entry == null ? null : entry.find(indicatorId);
         return t == null ? new Indicator[0] : t.versions;
     }
 
     /** Stores the indicator's versions under each of their IPs and removes it from IPs it left. */
-    private static void writeTimeline(BroadcastState<String, IpIndicators> byIp,
-                                      BroadcastState<String, String[]> ipsById, String indicatorId,
-                                      String[] oldIps, Indicator[] versions) throws Exception {
+    private static void writeTimeline(
+            BroadcastState<String, IpIndicators> byIp,
+            BroadcastState<String, String[]> ipsById,
+            String indicatorId,
+            String[] oldIps,
+            Indicator[] versions)
+            throws Exception {
         String[] newIps = IndicatorVersions.ips(versions);
         IndicatorTimeline timeline = new IndicatorTimeline(indicatorId, versions);
         for (String ip : newIps) {
@@ -204,7 +224,8 @@ public class IndicatorMatcher extends KeyedBroadcastProcessFunction<String, Keye
         IndicatorTimeline[] out = new IndicatorTimeline[replace ? old.length : old.length + 1];
         System.arraycopy(old, 0, out, 0, at);
         out[at] = timeline;
-        System.arraycopy(old, replace ? at + 1 : at, out, at + 1, old.length - (replace ? at + 1 : at));
+        System.arraycopy(
+                old, replace ? at + 1 : at, out, at + 1, old.length - (replace ? at + 1 : at));
         return new IpIndicators(out);
     }
 
@@ -212,32 +233,47 @@ public class IndicatorMatcher extends KeyedBroadcastProcessFunction<String, Keye
         if (entry == null) {
             return null;
         }
-        IndicatorTimeline[] kept = Arrays.stream(entry.timelines)
-                .filter(t -> !t.indicatorId.equals(indicatorId)).toArray(IndicatorTimeline[]::new);
+        IndicatorTimeline[] kept =
+                Arrays.stream(entry.timelines)
+                        .filter(t -> !t.indicatorId.equals(indicatorId))
+                        .toArray(IndicatorTimeline[]::new);
         return kept.length == 0 ? null : new IpIndicators(kept);
     }
 
     /**
-     * Broadcast state has no TTL: drop versions no pending or buffered connection can use.
-     * The horizon stays L + allowed lateness behind the watermark, because a buffered
-     * connection is judged from its own time t_c (>= watermark - L) onwards.
+     * Broadcast state has no TTL: drop versions no pending or buffered connection can use. The
+     * horizon stays L + allowed lateness behind the watermark, because a buffered connection is
+     * judged from its own time t_c (>= watermark - L) onwards.
      */
     private void sweepIfDue(Context ctx, long watermark) throws Exception {
         if (watermark == Long.MIN_VALUE) {
             return;
         }
-        long horizonMillis = watermark == Long.MAX_VALUE ? Long.MAX_VALUE
-                : watermark - settings.lookbackMillis() - settings.allowedLatenessMillis() + 1;
-        long interval = Math.max(SWEEP_INTERVAL_MILLIS, liveIndicators / 1000 * SWEEP_MILLIS_PER_THOUSAND_INDICATORS);
+        long horizonMillis =
+                watermark == Long.MAX_VALUE
+                        ? Long.MAX_VALUE
+                        : watermark
+                                - settings.lookbackMillis()
+                                - settings.allowedLatenessMillis()
+                                + 1;
+        long interval =
+                Math.max(
+                        SWEEP_INTERVAL_MILLIS,
+                        liveIndicators / 1000 * SWEEP_MILLIS_PER_THOUSAND_INDICATORS);
         if (horizonMillis < lastSweepHorizon + interval && watermark != Long.MAX_VALUE) {
             return;
         }
         lastSweepHorizon = horizonMillis;
-        long horizon = horizonMillis >= Long.MAX_VALUE / 1_000_000L ? Long.MAX_VALUE
-                : EventTimes.millisToNanos(horizonMillis);
-        BroadcastState<String, IpIndicators> byIp = ctx.getBroadcastState(StateDescriptors.INDICATORS_BY_IP);
-        BroadcastState<String, String[]> ipsById = ctx.getBroadcastState(StateDescriptors.INDICATOR_IPS);
-        BroadcastState<String, Long> tombstones = ctx.getBroadcastState(StateDescriptors.INDICATOR_TOMBSTONES);
+        long horizon =
+                horizonMillis >= Long.MAX_VALUE / 1_000_000L
+                        ? Long.MAX_VALUE
+                        : EventTimes.millisToNanos(horizonMillis);
+        BroadcastState<String, IpIndicators> byIp =
+                ctx.getBroadcastState(StateDescriptors.INDICATORS_BY_IP);
+        BroadcastState<String, String[]> ipsById =
+                ctx.getBroadcastState(StateDescriptors.INDICATOR_IPS);
+        BroadcastState<String, Long> tombstones =
+                ctx.getBroadcastState(StateDescriptors.INDICATOR_TOMBSTONES);
         long p = settings.indicatorLookbackNanos();
         List<String> expired = new ArrayList<>();
         for (Map.Entry<String, Long> e : tombstones.entries()) {
@@ -271,7 +307,8 @@ public class IndicatorMatcher extends KeyedBroadcastProcessFunction<String, Keye
     // ---------------------------------------------------------------- keyed side
 
     @Override
-    public void processElement(KeyedInput in, ReadOnlyContext ctx, Collector<Match> out) throws Exception {
+    public void processElement(KeyedInput in, ReadOnlyContext ctx, Collector<Match> out)
+            throws Exception {
         if (!liveCounted) {
             countLiveIndicators(ctx.getBroadcastState(StateDescriptors.INDICATOR_IPS));
         }
@@ -283,7 +320,8 @@ public class IndicatorMatcher extends KeyedBroadcastProcessFunction<String, Keye
         }
     }
 
-    private void processConnection(Connection c, long watermark, ReadOnlyContext ctx, Collector<Match> out)
+    private void processConnection(
+            Connection c, long watermark, ReadOnlyContext ctx, Collector<Match> out)
             throws Exception {
         connectionsProcessed.inc();
         long ts = EventTimes.toMillis(c.timeGenerated);
@@ -317,7 +355,8 @@ public class IndicatorMatcher extends KeyedBroadcastProcessFunction<String, Keye
         ctx.timerService().registerEventTimeTimer(ts + settings.lookbackMillis());
     }
 
-    private void processProbe(Indicator probe, long watermark, ReadOnlyContext ctx, Collector<Match> out)
+    private void processProbe(
+            Indicator probe, long watermark, ReadOnlyContext ctx, Collector<Match> out)
             throws Exception {
         long ts = EventTimes.toMillis(probe.timeGenerated);
         if (ts > watermark) {
@@ -327,9 +366,11 @@ public class IndicatorMatcher extends KeyedBroadcastProcessFunction<String, Keye
             return;
         }
         // A late indicator row: retro-match it now against what is buffered (best effort).
-        IpIndicators entry = ctx.getBroadcastState(StateDescriptors.INDICATORS_BY_IP).get(ctx.getCurrentKey());
+        IpIndicators entry =
+                ctx.getBroadcastState(StateDescriptors.INDICATORS_BY_IP).get(ctx.getCurrentKey());
         IndicatorTimeline t = entry == null ? null : entry.find(probe.indicatorId);
-        Long tombstone = ctx.getBroadcastState(StateDescriptors.INDICATOR_TOMBSTONES).get(probe.indicatorId);
+        Long tombstone =
+                ctx.getBroadcastState(StateDescriptors.INDICATOR_TOMBSTONES).get(probe.indicatorId);
         if (t == null && tombstone != null && tombstone > probe.timeGenerated) {
             return; // superseded by a version that already left the state (see addVersion)
         }
@@ -359,7 +400,8 @@ public class IndicatorMatcher extends KeyedBroadcastProcessFunction<String, Keye
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Match> out) throws Exception {
-        IpIndicators entry = ctx.getBroadcastState(StateDescriptors.INDICATORS_BY_IP).get(ctx.getCurrentKey());
+        IpIndicators entry =
+                ctx.getBroadcastState(StateDescriptors.INDICATORS_BY_IP).get(ctx.getCurrentKey());
         List<Match> found = new ArrayList<>();
         if (entry != null) {
             // Detections at tau = t_c for the connections of this instant.
@@ -370,9 +412,15 @@ public class IndicatorMatcher extends KeyedBroadcastProcessFunction<String, Keye
                     if (b.judgedThroughMillis < timestamp) {
                         long tc = b.time();
                         for (IndicatorTimeline t : entry.timelines) {
-                            if (MatchRules.matchesAt(t.versions, tc, tc, ip, settings.indicatorLookbackNanos())) {
+                            if (MatchRules.matchesAt(
+                                    t.versions, tc, tc, ip, settings.indicatorLookbackNanos())) {
                                 Connection c = b.connection();
-                                found.add(Match.of(c, MatchRules.inForce(t.versions, tc), tc, c.timeGeneratedDigits));
+                                found.add(
+                                        Match.of(
+                                                c,
+                                                MatchRules.inForce(t.versions, tc),
+                                                tc,
+                                                c.timeGeneratedDigits));
                             }
                         }
                     }
@@ -397,7 +445,8 @@ public class IndicatorMatcher extends KeyedBroadcastProcessFunction<String, Keye
     }
 
     /** Matches whose least detection time is this probe's TimeGenerated (SPEC 2.3). */
-    private void retroMatch(List<Match> found, Indicator probe, Indicator[] versions, long judgedBefore)
+    private void retroMatch(
+            List<Match> found, Indicator probe, Indicator[] versions, long judgedBefore)
             throws Exception {
         long tau = probe.timeGenerated;
         long from = tau - settings.lookbackNanos();
@@ -405,11 +454,21 @@ public class IndicatorMatcher extends KeyedBroadcastProcessFunction<String, Keye
             for (BufferedConnection b : e.getValue()) {
                 long tc = b.time();
                 if (tc >= from && tc < tau && b.judgedThroughMillis < judgedBefore) {
-                    long detected = MatchRules.detectionTime(tc, probe.ip, versions,
-                            settings.lookbackNanos(), settings.indicatorLookbackNanos(), tau);
+                    long detected =
+                            MatchRules.detectionTime(
+                                    tc,
+                                    probe.ip,
+                                    versions,
+                                    settings.lookbackNanos(),
+                                    settings.indicatorLookbackNanos(),
+                                    tau);
                     if (detected == tau) {
-                        found.add(Match.of(b.connection(), MatchRules.inForce(versions, tau), tau,
-                                probe.timeGeneratedDigits));
+                        found.add(
+                                Match.of(
+                                        b.connection(),
+                                        MatchRules.inForce(versions, tau),
+                                        tau,
+                                        probe.timeGeneratedDigits));
                     }
                 }
             }
@@ -417,8 +476,14 @@ public class IndicatorMatcher extends KeyedBroadcastProcessFunction<String, Keye
     }
 
     private void addIfDetected(List<Match> found, Connection c, Indicator[] versions, long upTo) {
-        long tau = MatchRules.detectionTime(c.timeGenerated, c.ip, versions, settings.lookbackNanos(),
-                settings.indicatorLookbackNanos(), upTo);
+        long tau =
+                MatchRules.detectionTime(
+                        c.timeGenerated,
+                        c.ip,
+                        versions,
+                        settings.lookbackNanos(),
+                        settings.indicatorLookbackNanos(),
+                        upTo);
         if (tau != MatchRules.NONE) {
             Indicator v = MatchRules.inForce(versions, tau);
             int digits = tau == c.timeGenerated ? c.timeGeneratedDigits : v.timeGeneratedDigits;
@@ -437,7 +502,10 @@ public class IndicatorMatcher extends KeyedBroadcastProcessFunction<String, Keye
         }
     }
 
-    /** One probe per (IndicatorId, TimeGenerated): tied rows are judged once, on the version in force. */
+    /**
+     * One probe per (IndicatorId, TimeGenerated): tied rows are judged once, on the version in
+     * force.
+     */
     private static Iterable<Indicator> distinctByIdAndTime(Indicator[] arrived) {
         Map<String, Indicator> distinct = new TreeMap<>();
         for (Indicator p : arrived) {

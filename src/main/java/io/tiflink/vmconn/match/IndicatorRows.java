@@ -7,8 +7,8 @@ import io.tiflink.vmconn.model.Indicator;
 import io.tiflink.vmconn.model.InputRecord;
 
 /**
- * Indicator rows (SPEC 1.1-1.4): picks the IP column, canonicalises the IP and drops rows
- * whose IP is missing, not an address, or excluded. Dropped rows are not versions at all.
+ * Indicator rows (SPEC 1.1-1.4): picks the IP column, canonicalises the IP and drops rows whose IP
+ * is missing, not an address, or excluded. Dropped rows are not versions at all.
  */
 public class IndicatorRows extends RowRouter<Indicator> {
 

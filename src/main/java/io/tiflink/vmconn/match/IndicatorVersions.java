@@ -1,15 +1,14 @@
 package io.tiflink.vmconn.match;
 
 import io.tiflink.vmconn.model.Indicator;
-
 import java.util.Arrays;
 import java.util.TreeSet;
 
 /**
- * How one indicator's kept versions change: a new row is placed by TimeGenerated (after its
- * ties, SPEC 1.5), and versions that can no longer be in force, or never live again, are
- * dropped once the watermark has passed them (the indicator's time to live, SPEC 1.6).
- * Arrays in, new arrays out: state values are never changed in place.
+ * How one indicator's kept versions change: a new row is placed by TimeGenerated (after its ties,
+ * SPEC 1.5), and versions that can no longer be in force, or never live again, are dropped once the
+ * watermark has passed them (the indicator's time to live, SPEC 1.6). Arrays in, new arrays out:
+ * state values are never changed in place.
  */
 public final class IndicatorVersions {
 
@@ -29,14 +28,14 @@ public final class IndicatorVersions {
     }
 
     /**
-     * Drops what no instant >= horizon can use: versions superseded before the horizon, and
-     * all of them when none is live at any instant >= horizon and the latest is older than the
-     * horizon. A version at or after the horizon stays even when it is not live (revoked,
-     * expired): an older row may still arrive on time and is in force only until that version
-     * (SPEC 1.5). Returns the same array when nothing changes, an empty array when the
-     * indicator leaves the state.
+     * Drops what no instant >= horizon can use: versions superseded before the horizon, and all of
+     * them when none is live at any instant >= horizon and the latest is older than the horizon. A
+     * version at or after the horizon stays even when it is not live (revoked, expired): an older
+     * row may still arrive on time and is in force only until that version (SPEC 1.5). Returns the
+     * same array when nothing changes, an empty array when the indicator leaves the state.
      */
-    public static Indicator[] prune(Indicator[] versions, long horizon, long indicatorLookbackNanos) {
+    public static Indicator[] prune(
+            Indicator[] versions, long horizon, long indicatorLookbackNanos) {
         if (versions.length == 0) {
             return versions;
         }
@@ -49,8 +48,11 @@ public final class IndicatorVersions {
             Indicator v = versions[k];
             long next = k + 1 < versions.length ? versions[k + 1].timeGenerated : Long.MAX_VALUE;
             long from = Math.max(v.timeGenerated, horizon);
-            anyLive = v.active && from < next && from < v.expiration
-                    && from - indicatorLookbackNanos <= v.timeGenerated;
+            anyLive =
+                    v.active
+                            && from < next
+                            && from < v.expiration
+                            && from - indicatorLookbackNanos <= v.timeGenerated;
         }
         if (!anyLive) {
             return new Indicator[0];

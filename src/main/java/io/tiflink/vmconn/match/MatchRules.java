@@ -13,7 +13,9 @@ public final class MatchRules {
 
     private MatchRules() {}
 
-    /** SPEC 1.5: the version in force at tau, the last one with TimeGenerated <= tau; null if none. */
+    /**
+     * SPEC 1.5: the version in force at tau, the last one with TimeGenerated <= tau; null if none.
+     */
     public static Indicator inForce(Indicator[] versions, long tau) {
         Indicator found = null;
         for (Indicator v : versions) {
@@ -27,16 +29,24 @@ public final class MatchRules {
 
     /** SPEC 1.6: v live at tau (v being the version in force at tau). */
     public static boolean isLive(Indicator v, long tau, long indicatorLookbackNanos) {
-        return v != null && v.active && tau < v.expiration && v.timeGenerated >= tau - indicatorLookbackNanos;
+        return v != null
+                && v.active
+                && tau < v.expiration
+                && v.timeGenerated >= tau - indicatorLookbackNanos;
     }
 
     /**
-     * SPEC 2.2/2.3: the least instant tau in [tc, tc + L], and not after {@code upTo}, at which
-     * the indicator's version in force is live, has this IP and had not expired at tc; NONE when
-     * there is none. Candidates are tc and the TimeGenerated of each version in (tc, tc + L].
+     * SPEC 2.2/2.3: the least instant tau in [tc, tc + L], and not after {@code upTo}, at which the
+     * indicator's version in force is live, has this IP and had not expired at tc; NONE when there
+     * is none. Candidates are tc and the TimeGenerated of each version in (tc, tc + L].
      */
-    public static long detectionTime(long tc, String ip, Indicator[] versions, long lookbackNanos,
-                                     long indicatorLookbackNanos, long upTo) {
+    public static long detectionTime(
+            long tc,
+            String ip,
+            Indicator[] versions,
+            long lookbackNanos,
+            long indicatorLookbackNanos,
+            long upTo) {
         if (tc <= upTo && matchesAt(versions, tc, tc, ip, indicatorLookbackNanos)) {
             return tc;
         }
@@ -61,7 +71,8 @@ public final class MatchRules {
     }
 
     /** Whether connection time tc and IP match the indicator's version in force at tau. */
-    public static boolean matchesAt(Indicator[] versions, long tau, long tc, String ip, long indicatorLookbackNanos) {
+    public static boolean matchesAt(
+            Indicator[] versions, long tau, long tc, String ip, long indicatorLookbackNanos) {
         Indicator v = inForce(versions, tau);
         return isLive(v, tau, indicatorLookbackNanos) && ip.equals(v.ip) && tc < v.expiration;
     }

@@ -2,16 +2,14 @@ package io.tiflink.vmconn.match;
 
 import io.tiflink.vmconn.StateDescriptors;
 import io.tiflink.vmconn.model.InputRecord;
-
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
-
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * First step after a source: dead letters leave by the side output (SPEC 5.3), readable but
@@ -65,9 +63,14 @@ abstract class RowRouter<T> extends ProcessFunction<InputRecord, T> {
 
     /** Counts a readable row that cannot be used, under metric {prefix}Skipped{reason=...}. */
     void skip(String reason) {
-        skipped.computeIfAbsent(reason,
-                r -> metrics.addGroup("reason", r).counter(metricPrefix() + "Skipped")).inc();
-        skippedTotal.computeIfAbsent(reason,
-                r -> getRuntimeContext().getLongCounter(metricPrefix() + ".skipped." + r)).add(1L);
+        skipped.computeIfAbsent(
+                        reason,
+                        r -> metrics.addGroup("reason", r).counter(metricPrefix() + "Skipped"))
+                .inc();
+        skippedTotal
+                .computeIfAbsent(
+                        reason,
+                        r -> getRuntimeContext().getLongCounter(metricPrefix() + ".skipped." + r))
+                .add(1L);
     }
 }

@@ -1,17 +1,16 @@
 package io.tiflink.vmconn.match;
 
 import io.tiflink.vmconn.model.Indicator;
-
 import java.util.HashMap;
 
 /**
  * One copy of the text that indicator versions repeat, for the versions the matcher keeps in
  * broadcast state (on the heap of every task). A feed repeats its descriptions, references,
- * activity groups, threat types and confidence scores across many indicators, and the received
- * IP column is almost always the canonical IP itself; every version arrives deserialized with
- * its own copies. Sharing them takes about a third off the bytes per indicator. Values only: the
- * versions compare and serialize exactly as before. Bounded: past {@link #MAX} distinct values
- * new ones are kept as they are.
+ * activity groups, threat types and confidence scores across many indicators, and the received IP
+ * column is almost always the canonical IP itself; every version arrives deserialized with its own
+ * copies. Sharing them takes about a third off the bytes per indicator. Values only: the versions
+ * compare and serialize exactly as before. Bounded: past {@link #MAX} distinct values new ones are
+ * kept as they are.
  */
 final class StateStrings {
 

@@ -2,16 +2,15 @@ package io.tiflink.vmconn.match;
 
 import io.tiflink.vmconn.model.Connection;
 import io.tiflink.vmconn.model.IndicatorEvent;
-
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
- * Turns the connection side's watermark into ticks on the indicator (broadcast) side, at most
- * one per interval of event time. The matcher sweeps expired indicators out of broadcast
- * state when a tick arrives, so the state shrinks even while the indicator feed is silent.
+ * Turns the connection side's watermark into ticks on the indicator (broadcast) side, at most one
+ * per interval of event time. The matcher sweeps expired indicators out of broadcast state when a
+ * tick arrives, so the state shrinks even while the indicator feed is silent.
  */
 public class WatermarkTicker extends AbstractStreamOperator<IndicatorEvent>
         implements OneInputStreamOperator<Connection, IndicatorEvent> {

@@ -3,9 +3,9 @@ package io.tiflink.vmconn.model;
 import java.util.Objects;
 
 /**
- * One alert per (IndicatorId, canonical RemoteIp, window) (SPEC 3.1, 3.2): the reported
- * match plus what the group had. {@code io.AlertJson} writes it with the rule's column
- * names (SPEC 3.3) and the extra fields of SPEC 3.5.
+ * One alert per (IndicatorId, canonical RemoteIp, window) (SPEC 3.1, 3.2): the reported match plus
+ * what the group had. {@code io.AlertJson} writes it with the rule's column names (SPEC 3.3) and
+ * the extra fields of SPEC 3.5.
  */
 public class Alert {
 
@@ -28,9 +28,14 @@ public class Alert {
         if (this == o) return true;
         if (!(o instanceof Alert)) return false;
         Alert a = (Alert) o;
-        return windowStart == a.windowStart && windowEnd == a.windowEnd && matchCount == a.matchCount
-                && firstConnectionTime == a.firstConnectionTime && lastConnectionTime == a.lastConnectionTime
-                && late == a.late && Objects.equals(alertId, a.alertId) && Objects.equals(match, a.match)
+        return windowStart == a.windowStart
+                && windowEnd == a.windowEnd
+                && matchCount == a.matchCount
+                && firstConnectionTime == a.firstConnectionTime
+                && lastConnectionTime == a.lastConnectionTime
+                && late == a.late
+                && Objects.equals(alertId, a.alertId)
+                && Objects.equals(match, a.match)
                 && Objects.equals(emitMode, a.emitMode);
     }
 
@@ -41,6 +46,13 @@ public class Alert {
 
     @Override
     public String toString() {
-        return "Alert{" + alertId + ' ' + match + " count=" + matchCount + (late ? " late" : "") + '}';
+        return "Alert{"
+                + alertId
+                + ' '
+                + match
+                + " count="
+                + matchCount
+                + (late ? " late" : "")
+                + '}';
     }
 }

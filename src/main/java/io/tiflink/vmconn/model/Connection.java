@@ -3,26 +3,32 @@ package io.tiflink.vmconn.model;
 import java.util.Objects;
 
 /**
- * The columns of a VMConnection row that the alert carries (SPEC 3.3). Other columns are
- * read past: they never reach state.
+ * The columns of a VMConnection row that the alert carries (SPEC 3.3). Other columns are read past:
+ * they never reach state.
  */
 public class Connection {
 
     /** Event time, nanoseconds since the epoch. */
     public long timeGenerated;
+
     public int timeGeneratedDigits;
     public String computer;
     public String direction;
     public String processName;
     public String sourceIp;
     public String destinationIp;
+
     /** As received (SPEC 3.3). */
     public String remoteIp;
+
     public String protocol;
+
     /** As received; the alert writes it as a number when it reads as one. */
     public String destinationPort;
+
     /** Canonical RemoteIp (SPEC 2.1); null until resolved. */
     public String ip;
+
     /** Arrived behind its input's watermark (SPEC 4.4). */
     public boolean late;
 
@@ -33,12 +39,18 @@ public class Connection {
         if (this == o) return true;
         if (!(o instanceof Connection)) return false;
         Connection that = (Connection) o;
-        return timeGenerated == that.timeGenerated && timeGeneratedDigits == that.timeGeneratedDigits
-                && late == that.late && Objects.equals(computer, that.computer)
-                && Objects.equals(direction, that.direction) && Objects.equals(processName, that.processName)
-                && Objects.equals(sourceIp, that.sourceIp) && Objects.equals(destinationIp, that.destinationIp)
-                && Objects.equals(remoteIp, that.remoteIp) && Objects.equals(protocol, that.protocol)
-                && Objects.equals(destinationPort, that.destinationPort) && Objects.equals(ip, that.ip);
+        return timeGenerated == that.timeGenerated
+                && timeGeneratedDigits == that.timeGeneratedDigits
+                && late == that.late
+                && Objects.equals(computer, that.computer)
+                && Objects.equals(direction, that.direction)
+                && Objects.equals(processName, that.processName)
+                && Objects.equals(sourceIp, that.sourceIp)
+                && Objects.equals(destinationIp, that.destinationIp)
+                && Objects.equals(remoteIp, that.remoteIp)
+                && Objects.equals(protocol, that.protocol)
+                && Objects.equals(destinationPort, that.destinationPort)
+                && Objects.equals(ip, that.ip);
     }
 
     @Override
@@ -48,7 +60,13 @@ public class Connection {
 
     @Override
     public String toString() {
-        return "Connection{" + EventTimes.format(timeGenerated, timeGeneratedDigits) + ' ' + computer + " -> "
-                + remoteIp + (late ? " late" : "") + '}';
+        return "Connection{"
+                + EventTimes.format(timeGenerated, timeGeneratedDigits)
+                + ' '
+                + computer
+                + " -> "
+                + remoteIp
+                + (late ? " late" : "")
+                + '}';
     }
 }

@@ -4,9 +4,9 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * A record that could not be read (SPEC 5.3), kept unchanged with the reason and where it
- * came from: the input, the file or topic, the partition (Kafka), the offset (Kafka) or
- * 1-based line number (files), and the row index inside an envelope (-1 for the whole record).
+ * A record that could not be read (SPEC 5.3), kept unchanged with the reason and where it came
+ * from: the input, the file or topic, the partition (Kafka), the offset (Kafka) or 1-based line
+ * number (files), and the row index inside an envelope (-1 for the whole record).
  */
 public class DeadLetter {
 
@@ -20,8 +20,14 @@ public class DeadLetter {
 
     public DeadLetter() {}
 
-    public static DeadLetter of(String input, String source, int partition, long offset, int row,
-                                String reason, byte[] raw) {
+    public static DeadLetter of(
+            String input,
+            String source,
+            int partition,
+            long offset,
+            int row,
+            String reason,
+            byte[] raw) {
         DeadLetter d = new DeadLetter();
         d.input = input;
         d.source = source;
@@ -46,9 +52,13 @@ public class DeadLetter {
         if (this == o) return true;
         if (!(o instanceof DeadLetter)) return false;
         DeadLetter that = (DeadLetter) o;
-        return partition == that.partition && offset == that.offset && row == that.row
-                && Objects.equals(input, that.input) && Objects.equals(source, that.source)
-                && Objects.equals(reason, that.reason) && Arrays.equals(raw, that.raw);
+        return partition == that.partition
+                && offset == that.offset
+                && row == that.row
+                && Objects.equals(input, that.input)
+                && Objects.equals(source, that.source)
+                && Objects.equals(reason, that.reason)
+                && Arrays.equals(raw, that.raw);
     }
 
     @Override

@@ -9,10 +9,10 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
 /**
- * Event times as the job keeps them: nanoseconds since the epoch (UTC) in a {@code long},
- * plus the number of fractional digits the text arrived with, so that output keeps the
- * input's precision (SPEC 3.6). Times beyond the range of a long (after 2262) saturate:
- * they still compare correctly against every real event time.
+ * Event times as the job keeps them: nanoseconds since the epoch (UTC) in a {@code long}, plus the
+ * number of fractional digits the text arrived with, so that output keeps the input's precision
+ * (SPEC 3.6). Times beyond the range of a long (after 2262) saturate: they still compare correctly
+ * against every real event time.
  */
 public final class EventTimes {
 
@@ -24,7 +24,10 @@ public final class EventTimes {
 
     private EventTimes() {}
 
-    /** Parses ISO-8601 text (offset or Z; a zone-less text is read as UTC); UNREADABLE if it is not a time. */
+    /**
+     * Parses ISO-8601 text (offset or Z; a zone-less text is read as UTC); UNREADABLE if it is not
+     * a time.
+     */
     public static long parseNanos(String text) {
         if (text == null) {
             return UNREADABLE;
@@ -44,7 +47,9 @@ public final class EventTimes {
             instant = OffsetDateTime.parse(t, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
         } catch (DateTimeParseException e) {
             try {
-                instant = LocalDateTime.parse(t, DateTimeFormatter.ISO_LOCAL_DATE_TIME).toInstant(ZoneOffset.UTC);
+                instant =
+                        LocalDateTime.parse(t, DateTimeFormatter.ISO_LOCAL_DATE_TIME)
+                                .toInstant(ZoneOffset.UTC);
             } catch (DateTimeParseException e2) {
                 return UNREADABLE;
             }
@@ -62,8 +67,15 @@ public final class EventTimes {
      */
     static long parseUtcFast(String t) {
         int n = t.length();
-        if (n < 20 || n == 21 || n > 30 || t.charAt(4) != '-' || t.charAt(7) != '-' || t.charAt(13) != ':'
-                || t.charAt(16) != ':' || (t.charAt(10) | 0x20) != 't' || (t.charAt(n - 1) | 0x20) != 'z') {
+        if (n < 20
+                || n == 21
+                || n > 30
+                || t.charAt(4) != '-'
+                || t.charAt(7) != '-'
+                || t.charAt(13) != ':'
+                || t.charAt(16) != ':'
+                || (t.charAt(10) | 0x20) != 't'
+                || (t.charAt(n - 1) | 0x20) != 'z') {
             return NOT_FAST;
         }
         int year = digits(t, 0, 4);
@@ -72,8 +84,17 @@ public final class EventTimes {
         int hour = digits(t, 11, 2);
         int minute = digits(t, 14, 2);
         int second = digits(t, 17, 2);
-        if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59
-                || second < 0 || second > 59 || day > lengthOfMonth(year, month)) {
+        if (year < 0
+                || month < 1
+                || month > 12
+                || day < 1
+                || hour < 0
+                || hour > 23
+                || minute < 0
+                || minute > 59
+                || second < 0
+                || second > 59
+                || day > lengthOfMonth(year, month)) {
             return NOT_FAST;
         }
         long nano = 0;
@@ -91,7 +112,8 @@ public final class EventTimes {
                 nano *= 10;
             }
         }
-        long seconds = daysFromCivil(year, month, day) * 86_400L + hour * 3600L + minute * 60L + second;
+        long seconds =
+                daysFromCivil(year, month, day) * 86_400L + hour * 3600L + minute * 60L + second;
         if (seconds >= Long.MAX_VALUE / NANOS_PER_SECOND - 1) {
             return Long.MAX_VALUE; // as toNanos: saturated beyond the range of a long
         }
@@ -116,9 +138,15 @@ public final class EventTimes {
 
     private static int lengthOfMonth(int year, int month) {
         switch (month) {
-            case 2: return (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28;
-            case 4: case 6: case 9: case 11: return 30;
-            default: return 31;
+            case 2:
+                return (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28;
+            case 4:
+            case 6:
+            case 9:
+            case 11:
+                return 30;
+            default:
+                return 31;
         }
     }
 

@@ -1,13 +1,14 @@
 package io.tiflink.vmconn.model;
 
 /**
- * An element of the broadcast (indicator) side: a usable indicator version, or a tick that
- * carries the connection side's watermark so that expired indicators leave the broadcast
- * state even while the indicator feed is silent.
+ * An element of the broadcast (indicator) side: a usable indicator version, or a tick that carries
+ * the connection side's watermark so that expired indicators leave the broadcast state even while
+ * the indicator feed is silent.
  */
 public class IndicatorEvent {
 
     public Indicator indicator;
+
     /** Watermark carried by a tick; unused when {@link #indicator} is set. */
     public long tickWatermark;
 

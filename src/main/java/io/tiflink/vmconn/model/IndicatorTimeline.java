@@ -4,8 +4,8 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * All kept versions of one indicator, ordered by TimeGenerated and, on ties, by arrival
- * (the later arrival last, so it is the one in force: SPEC 1.5).
+ * All kept versions of one indicator, ordered by TimeGenerated and, on ties, by arrival (the later
+ * arrival last, so it is the one in force: SPEC 1.5).
  */
 public class IndicatorTimeline {
 
@@ -24,7 +24,8 @@ public class IndicatorTimeline {
         if (this == o) return true;
         if (!(o instanceof IndicatorTimeline)) return false;
         IndicatorTimeline that = (IndicatorTimeline) o;
-        return Objects.equals(indicatorId, that.indicatorId) && Arrays.equals(versions, that.versions);
+        return Objects.equals(indicatorId, that.indicatorId)
+                && Arrays.equals(versions, that.versions);
     }
 
     @Override

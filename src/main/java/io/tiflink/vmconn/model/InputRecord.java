@@ -1,9 +1,9 @@
 package io.tiflink.vmconn.model;
 
 /**
- * What a source yields: one readable row of either table, or a dead letter. Sources emit
- * this so that event time is assigned inside the source (per Kafka partition or file split)
- * and dead letters leave right after it.
+ * What a source yields: one readable row of either table, or a dead letter. Sources emit this so
+ * that event time is assigned inside the source (per Kafka partition or file split) and dead
+ * letters leave right after it.
  */
 public class InputRecord {
 
@@ -31,7 +31,9 @@ public class InputRecord {
         return r;
     }
 
-    /** Flink timestamp of the row; Long.MIN_VALUE for a dead letter (it never moves a watermark). */
+    /**
+     * Flink timestamp of the row; Long.MIN_VALUE for a dead letter (it never moves a watermark).
+     */
     public long eventTimeMillis() {
         if (indicator != null) return EventTimes.toMillis(indicator.timeGenerated);
         if (connection != null) return EventTimes.toMillis(connection.timeGenerated);
@@ -40,7 +42,8 @@ public class InputRecord {
 
     @Override
     public String toString() {
-        return indicator != null ? indicator.toString() : connection != null ? connection.toString()
-                : String.valueOf(deadLetter);
+        return indicator != null
+                ? indicator.toString()
+                : connection != null ? connection.toString() : String.valueOf(deadLetter);
     }
 }

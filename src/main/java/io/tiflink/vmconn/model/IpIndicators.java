@@ -3,10 +3,10 @@ package io.tiflink.vmconn.model;
 import java.util.Arrays;
 
 /**
- * The broadcast state's value for one canonical IP: the timelines of every indicator that
- * has a kept version with this IP, sorted by IndicatorId (a fixed order, so every task and
- * every run evaluates them alike). A timeline is the indicator's whole timeline, versions
- * with other IPs included: they decide which version is in force.
+ * The broadcast state's value for one canonical IP: the timelines of every indicator that has a
+ * kept version with this IP, sorted by IndicatorId (a fixed order, so every task and every run
+ * evaluates them alike). A timeline is the indicator's whole timeline, versions with other IPs
+ * included: they decide which version is in force.
  */
 public class IpIndicators {
 

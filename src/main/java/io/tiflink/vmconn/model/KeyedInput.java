@@ -1,9 +1,9 @@
 package io.tiflink.vmconn.model;
 
 /**
- * An element of the keyed (by canonical IP) side of the matcher: a connection, or a probe:
- * the copy of an indicator version sent to the key of its IP, so that connections already
- * buffered there can be matched retroactively (SPEC 2.2, tau > t_c).
+ * An element of the keyed (by canonical IP) side of the matcher: a connection, or a probe: the copy
+ * of an indicator version sent to the key of its IP, so that connections already buffered there can
+ * be matched retroactively (SPEC 2.2, tau > t_c).
  */
 public class KeyedInput {
 

@@ -3,8 +3,8 @@ package io.tiflink.vmconn.model;
 import java.util.Objects;
 
 /**
- * A (connection, indicator) pair (SPEC 2.2) with its detection time (SPEC 2.3) and the
- * indicator version in force at that time.
+ * A (connection, indicator) pair (SPEC 2.2) with its detection time (SPEC 2.3) and the indicator
+ * version in force at that time.
  */
 public class Match {
 
@@ -29,8 +29,10 @@ public class Match {
         if (this == o) return true;
         if (!(o instanceof Match)) return false;
         Match m = (Match) o;
-        return detectionTime == m.detectionTime && detectionTimeDigits == m.detectionTimeDigits
-                && Objects.equals(connection, m.connection) && Objects.equals(indicator, m.indicator);
+        return detectionTime == m.detectionTime
+                && detectionTimeDigits == m.detectionTimeDigits
+                && Objects.equals(connection, m.connection)
+                && Objects.equals(indicator, m.indicator);
     }
 
     @Override
@@ -40,7 +42,12 @@ public class Match {
 
     @Override
     public String toString() {
-        return "Match{" + connection + " ~ " + indicator + " at "
-                + EventTimes.format(detectionTime, detectionTimeDigits) + '}';
+        return "Match{"
+                + connection
+                + " ~ "
+                + indicator
+                + " at "
+                + EventTimes.format(detectionTime, detectionTimeDigits)
+                + '}';
     }
 }

@@ -1,5 +1,11 @@
 package io.tiflink.vmconn.alert;
 
+import static io.tiflink.vmconn.testing.Rows.at;
+import static io.tiflink.vmconn.testing.Rows.connection;
+import static io.tiflink.vmconn.testing.Rows.indicator;
+import static io.tiflink.vmconn.testing.Rows.millis;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.tiflink.vmconn.DetectionWorkflow;
 import io.tiflink.vmconn.config.DetectionSettings;
 import io.tiflink.vmconn.config.EmitMode;
@@ -8,30 +14,22 @@ import io.tiflink.vmconn.model.Connection;
 import io.tiflink.vmconn.model.EventTimes;
 import io.tiflink.vmconn.model.Indicator;
 import io.tiflink.vmconn.model.Match;
-
+import java.time.Duration;
+import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.util.List;
-
-import static io.tiflink.vmconn.testing.Rows.at;
-import static io.tiflink.vmconn.testing.Rows.connection;
-import static io.tiflink.vmconn.testing.Rows.indicator;
-import static io.tiflink.vmconn.testing.Rows.millis;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** One alert per (IndicatorId, RemoteIp, window), final and first (SPEC 3.1, 3.2, 4.1, 4.2). */
 class AlertAggregatorTest {
 
     private static final String IP = "203.0.113.7";
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, Match, Alert> harness(DetectionSettings s)
-            throws Exception {
-        return ProcessFunctionTestHarnesses.forKeyedProcessFunction(new AlertAggregator(s),
-                DetectionWorkflow::alertKey, Types.STRING);
+    private static KeyedOneInputStreamOperatorTestHarness<String, Match, Alert> harness(
+            DetectionSettings s) throws Exception {
+        return ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                new AlertAggregator(s), DetectionWorkflow::alertKey, Types.STRING);
     }
 
     private static Match match(String indicatorId, Connection c, String detection) {
@@ -46,7 +44,9 @@ class AlertAggregatorTest {
         return match("i1", c, time);
     }
 
-    private static void send(KeyedOneInputStreamOperatorTestHarness<String, Match, Alert> h, Match m) throws Exception {
+    private static void send(
+            KeyedOneInputStreamOperatorTestHarness<String, Match, Alert> h, Match m)
+            throws Exception {
         h.processElement(m, EventTimes.toMillis(m.detectionTime));
     }
 
@@ -79,7 +79,8 @@ class AlertAggregatorTest {
         try (var h = harness(DetectionSettings.defaults())) {
             send(h, match("i1", connection(IP, "10:50"), "11:05")); // retro-match detected at 11:05
             h.processWatermark(millis("12:00"));
-            assertThat(h.extractOutputValues()).singleElement()
+            assertThat(h.extractOutputValues())
+                    .singleElement()
                     .satisfies(a -> assertThat(a.windowStart).isEqualTo(millis("11:00")));
         }
     }
@@ -100,7 +101,9 @@ class AlertAggregatorTest {
             h.processWatermark(millis("12:00"));
             second = h.extractOutputValues().get(0);
         }
-        assertThat(first.match.connection.computer).isEqualTo("y").isEqualTo(second.match.connection.computer);
+        assertThat(first.match.connection.computer)
+                .isEqualTo("y")
+                .isEqualTo(second.match.connection.computer);
     }
 
     @Test
@@ -110,7 +113,8 @@ class AlertAggregatorTest {
             send(h, match("i1", c, "10:05"));
             send(h, match("i2", c, "10:05"));
             h.processWatermark(millis("12:00"));
-            assertThat(h.extractOutputValues()).extracting(a -> a.match.indicator.indicatorId)
+            assertThat(h.extractOutputValues())
+                    .extracting(a -> a.match.indicator.indicatorId)
                     .containsExactlyInAnyOrder("i1", "i2");
         }
     }
@@ -119,11 +123,14 @@ class AlertAggregatorTest {
     void firstModeEmitsOnTheFirstMatchAndNotAgainForTheGroup() throws Exception {
         try (var h = harness(DetectionSettings.defaults().withEmitMode(EmitMode.FIRST))) {
             send(h, match("i1", connection(IP, "10:05", "a"), "10:05"));
-            assertThat(h.extractOutputValues()).singleElement().satisfies(a -> {
-                assertThat(a.match.connection.computer).isEqualTo("a");
-                assertThat(a.emitMode).isEqualTo("first");
-                assertThat(a.matchCount).isEqualTo(1);
-            });
+            assertThat(h.extractOutputValues())
+                    .singleElement()
+                    .satisfies(
+                            a -> {
+                                assertThat(a.match.connection.computer).isEqualTo("a");
+                                assertThat(a.emitMode).isEqualTo("first");
+                                assertThat(a.matchCount).isEqualTo(1);
+                            });
             send(h, match("i1", connection(IP, "10:50", "b"), "10:50"));
             h.processWatermark(millis("10:59"));
             assertThat(h.extractOutputValues()).hasSize(1);
@@ -153,7 +160,8 @@ class AlertAggregatorTest {
 
     @Test
     void groupStateIsClearedAfterTheAllowedLateness() throws Exception {
-        DetectionSettings s = DetectionSettings.defaults().withAllowedLateness(Duration.ofMinutes(30));
+        DetectionSettings s =
+                DetectionSettings.defaults().withAllowedLateness(Duration.ofMinutes(30));
         try (var h = harness(s)) {
             send(h, match("i1", connection(IP, "10:05"), "10:05"));
             assertThat(h.numKeyedStateEntries()).isEqualTo(1);
@@ -167,7 +175,8 @@ class AlertAggregatorTest {
 
     @Test
     void matchLaterThanTheAllowedLatenessIsEmittedAsANewLateGroupNotDropped() throws Exception {
-        DetectionSettings s = DetectionSettings.defaults().withAllowedLateness(Duration.ofMinutes(30));
+        DetectionSettings s =
+                DetectionSettings.defaults().withAllowedLateness(Duration.ofMinutes(30));
         try (var h = harness(s)) {
             send(h, match("i1", connection(IP, "10:05", "a"), "10:05"));
             send(h, match("i1", connection(IP, "10:10", "b"), "10:10"));

@@ -2,7 +2,10 @@ package io.tiflink.vmconn.bench;
 
 import io.tiflink.vmconn.io.RowParser;
 import io.tiflink.vmconn.model.InputRecord;
-
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.api.connector.source.ReaderOutput;
@@ -19,24 +22,20 @@ import org.apache.flink.connector.datagen.source.GeneratorFunction;
 import org.apache.flink.core.io.InputStatus;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
-import java.time.Instant;
-import java.util.Collection;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-
 /**
- * A bounded, checkpointable source over the benchmark's pre-generated rows: a number sequence
- * (its position is checkpointed, as DataGeneratorSource's) whose reader looks up row i and
- * parses it with the project's {@link RowParser} inside the source reader, as the Kafka and file
- * plugs do. Unlike DataGeneratorSource it has no per-record rate-limiter round trip (that costs
- * a future per record), so it adds as little as a source can to what is measured.
+ * A bounded, checkpointable source over the benchmark's pre-generated rows: a number sequence (its
+ * position is checkpointed, as DataGeneratorSource's) whose reader looks up row i and parses it
+ * with the project's {@link RowParser} inside the source reader, as the Kafka and file plugs do.
+ * Unlike DataGeneratorSource it has no per-record rate-limiter round trip (that costs a future per
+ * record), so it adds as little as a source can to what is measured.
  *
  * <p>Connection sources are gated by their {@link RunControl}: nothing flows until the driver
  * allows it (the indicators are loaded first, a warm-up runs, a checkpoint is taken), and the
  * latency run paces rows. While gated the reader is idle but not blocked, so checkpoints pass.
  */
-final class ArraySource implements Source<InputRecord, NumberSequenceSplit, Collection<NumberSequenceSplit>>,
-        ResultTypeQueryable<InputRecord> {
+final class ArraySource
+        implements Source<InputRecord, NumberSequenceSplit, Collection<NumberSequenceSplit>>,
+                ResultTypeQueryable<InputRecord> {
 
     private static final long serialVersionUID = 1L;
 
@@ -50,16 +49,31 @@ final class ArraySource implements Source<InputRecord, NumberSequenceSplit, Coll
         this.gated = gated;
     }
 
-    /** The run's connection rows, row i of the sequence being row {@code interleave(i)} of the array. */
+    /**
+     * The run's connection rows, row i of the sequence being row {@code interleave(i)} of the
+     * array.
+     */
     static ArraySource connections(RunControl run, long outOfOrdernessNanos) {
-        return new ArraySource(run.connectionCount, new RowsFunction(run.id, RowParser.Table.CONNECTIONS,
-                outOfOrdernessNanos, run.connectionCount), true);
+        return new ArraySource(
+                run.connectionCount,
+                new RowsFunction(
+                        run.id,
+                        RowParser.Table.CONNECTIONS,
+                        outOfOrdernessNanos,
+                        run.connectionCount),
+                true);
     }
 
     /** The run's indicator rows, made as they are read. */
     static ArraySource indicators(RunControl run, long outOfOrdernessNanos) {
-        return new ArraySource(run.indicatorCount, new RowsFunction(run.id, RowParser.Table.INDICATORS,
-                outOfOrdernessNanos, run.indicatorCount), false);
+        return new ArraySource(
+                run.indicatorCount,
+                new RowsFunction(
+                        run.id,
+                        RowParser.Table.INDICATORS,
+                        outOfOrdernessNanos,
+                        run.indicatorCount),
+                false);
     }
 
     @Override
@@ -70,7 +84,8 @@ final class ArraySource implements Source<InputRecord, NumberSequenceSplit, Coll
     @Override
     public SourceReader<InputRecord, NumberSequenceSplit> createReader(SourceReaderContext ctx) {
         RowsFunction fn = rows.copy();
-        SourceReader<InputRecord, NumberSequenceSplit> reader = new GeneratingIteratorSourceReader<>(ctx, fn);
+        SourceReader<InputRecord, NumberSequenceSplit> reader =
+                new GeneratingIteratorSourceReader<>(ctx, fn);
         return gated ? new GatedReader(reader, fn) : reader;
     }
 
@@ -82,7 +97,8 @@ final class ArraySource implements Source<InputRecord, NumberSequenceSplit, Coll
 
     @Override
     public SplitEnumerator<NumberSequenceSplit, Collection<NumberSequenceSplit>> restoreEnumerator(
-            SplitEnumeratorContext<NumberSequenceSplit> ctx, Collection<NumberSequenceSplit> checkpoint) {
+            SplitEnumeratorContext<NumberSequenceSplit> ctx,
+            Collection<NumberSequenceSplit> checkpoint) {
         return numbers.restoreEnumerator(ctx, checkpoint);
     }
 
@@ -92,7 +108,8 @@ final class ArraySource implements Source<InputRecord, NumberSequenceSplit, Coll
     }
 
     @Override
-    public SimpleVersionedSerializer<Collection<NumberSequenceSplit>> getEnumeratorCheckpointSerializer() {
+    public SimpleVersionedSerializer<Collection<NumberSequenceSplit>>
+            getEnumeratorCheckpointSerializer() {
         return numbers.getEnumeratorCheckpointSerializer();
     }
 
@@ -104,9 +121,9 @@ final class ArraySource implements Source<InputRecord, NumberSequenceSplit, Coll
     /**
      * Index -> bytes -> {@link RowParser#parse}: the source reader's work. Connection rows: the
      * sequence is split into one contiguous range per reader (NumberSequenceSource's split of a
-     * count divisible by the parallelism); local position j of reader s reads array row
-     * j * p + s, so every reader covers the whole event-time span, as Kafka partitions of one
-     * topic do, and the watermarks of the readers move together.
+     * count divisible by the parallelism); local position j of reader s reads array row j * p + s,
+     * so every reader covers the whole event-time span, as Kafka partitions of one topic do, and
+     * the watermarks of the readers move together.
      */
     static final class RowsFunction implements GeneratorFunction<Long, InputRecord> {
 
@@ -146,7 +163,8 @@ final class ArraySource implements Source<InputRecord, NumberSequenceSplit, Coll
             subtask = ctx.getIndexOfSubtask();
             parallelism = ctx.currentParallelism();
             if (count % parallelism != 0) {
-                throw new IllegalStateException(count + " rows do not split evenly over " + parallelism + " readers");
+                throw new IllegalStateException(
+                        count + " rows do not split evenly over " + parallelism + " readers");
             }
             perReader = count / parallelism;
         }
@@ -169,7 +187,9 @@ final class ArraySource implements Source<InputRecord, NumberSequenceSplit, Coll
                 }
                 run.connectionsEmitted.increment();
             } else {
-                bytes = run.data.indicatorRow((int) i, run.indicatorsObserved, run.indicatorsExpire);
+                bytes =
+                        run.data.indicatorRow(
+                                (int) i, run.indicatorsObserved, run.indicatorsExpire);
                 run.indicatorsEmitted.increment();
             }
             held = null;

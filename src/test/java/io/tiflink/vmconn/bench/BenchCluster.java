@@ -1,7 +1,12 @@
 package io.tiflink.vmconn.bench;
 
 import io.tiflink.vmconn.FlinkEnvironments;
-
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -18,19 +23,12 @@ import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.util.TestStreamEnvironment;
 
-import java.io.PrintStream;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-
 /**
  * One local MiniCluster (one TaskManager, two slots) for every job of the benchmark, and the way
- * each throughput job is driven: the indicators load, a warm-up share of the connections runs,
- * one checkpoint is taken while the connection source is held (its size and duration are the
- * state figures), then the rest of the connections is timed from release to the end of input
- * at the sinks.
+ * each throughput job is driven: the indicators load, a warm-up share of the connections runs, one
+ * checkpoint is taken while the connection source is held (its size and duration are the state
+ * figures), then the rest of the connections is timed from release to the end of input at the
+ * sinks.
  */
 final class BenchCluster implements AutoCloseable {
 
@@ -48,16 +46,22 @@ final class BenchCluster implements AutoCloseable {
         conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("256m")); // RocksDB runs
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir.toUri().toString());
-        cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
-                .setConfiguration(conf).setNumTaskManagers(1).setNumSlotsPerTaskManager(2)
-                .withRandomPorts().build());
+        cluster =
+                new MiniCluster(
+                        new MiniClusterConfiguration.Builder()
+                                .setConfiguration(conf)
+                                .setNumTaskManagers(1)
+                                .setNumSlotsPerTaskManager(2)
+                                .withRandomPorts()
+                                .build());
         cluster.start();
     }
 
     /** A fresh environment on this cluster (the project's base configuration: no Kryo). */
     StreamExecutionEnvironment env(int parallelism) {
         Configuration jobConf = new Configuration(conf);
-        StreamExecutionEnvironment env = new TestStreamEnvironment(cluster, jobConf, parallelism, List.of(), List.of());
+        StreamExecutionEnvironment env =
+                new TestStreamEnvironment(cluster, jobConf, parallelism, List.of(), List.of());
         env.setParallelism(parallelism);
         env.enableCheckpointing(NO_PERIODIC_CHECKPOINTS, CheckpointingMode.EXACTLY_ONCE);
         return env;
@@ -88,11 +92,20 @@ final class BenchCluster implements AutoCloseable {
         long sinkRecords;
         Map<String, Object> accumulators = new LinkedHashMap<>();
         CheckpointFigures checkpoint;
+
         /** With --repeat: the throughput of every run (this one is the median). */
         double[] allEps;
-        /** CPU time of the whole process per timed row, microseconds (GC and Flink's own threads included). */
+
+        /**
+         * CPU time of the whole process per timed row, microseconds (GC and Flink's own threads
+         * included).
+         */
         double cpuMicrosPerRow = Double.NaN;
-        /** CPU microseconds per timed row by thread (task threads by operator chain; the rest by name). */
+
+        /**
+         * CPU microseconds per timed row by thread (task threads by operator chain; the rest by
+         * name).
+         */
         Map<String, Double> cpuMicrosPerRowByThread = new LinkedHashMap<>();
     }
 
@@ -105,18 +118,25 @@ final class BenchCluster implements AutoCloseable {
     }
 
     /**
-     * Runs a job whose connection source is gated by {@code run}: waits for the indicator source
-     * to have emitted everything, lets {@code warmupFraction} of the connections through, takes a
+     * Runs a job whose connection source is gated by {@code run}: waits for the indicator source to
+     * have emitted everything, lets {@code warmupFraction} of the connections through, takes a
      * checkpoint, then times the rest from release to end of input at the sinks.
      */
-    Phased runPhased(String name, StreamExecutionEnvironment env, RunControl run, int connectionParallelism,
-                     double warmupFraction, boolean checkpoint) throws Exception {
+    Phased runPhased(
+            String name,
+            StreamExecutionEnvironment env,
+            RunControl run,
+            int connectionParallelism,
+            double warmupFraction,
+            boolean checkpoint)
+            throws Exception {
         Phased r = new Phased();
         r.name = name;
         r.parallelism = connectionParallelism;
         r.indicators = run.indicatorCount;
         long perReader = run.connectionCount / connectionParallelism;
-        long warmPerReader = Math.max(1, Math.min(perReader - 1, (long) (perReader * warmupFraction)));
+        long warmPerReader =
+                Math.max(1, Math.min(perReader - 1, (long) (perReader * warmupFraction)));
         r.warmupRows = warmPerReader * connectionParallelism;
         r.measuredRows = run.connectionCount - r.warmupRows;
 
@@ -125,12 +145,17 @@ final class BenchCluster implements AutoCloseable {
         try {
             JobID id = job.getJobID();
             if (run.indicatorCount > 0) {
-                awaitCount(job, () -> run.indicatorsEmitted.sum(), run.indicatorCount, "indicator rows");
+                awaitCount(
+                        job,
+                        () -> run.indicatorsEmitted.sum(),
+                        run.indicatorCount,
+                        "indicator rows");
                 r.indicatorLoadSeconds = (System.nanoTime() - started) / 1e9;
             }
             run.allow(warmPerReader);
             awaitCount(job, () -> run.connectionsEmitted.sum(), r.warmupRows, "warm-up rows");
-            Thread.sleep(500); // let the last warm-up rows and watermarks settle before the checkpoint
+            Thread.sleep(
+                    500); // let the last warm-up rows and watermarks settle before the checkpoint
             if (checkpoint) {
                 r.checkpoint = checkpoint(id);
             }
@@ -150,15 +175,19 @@ final class BenchCluster implements AutoCloseable {
             }
             r.cpuMicrosPerRow = cpu.processNanos() / 1e3 / r.measuredRows;
             long[] javaThreads = {0};
-            cpu.byThread().forEach((k, v) -> {
-                javaThreads[0] += v;
-                double us = v / 1e3 / r.measuredRows;
-                if (us >= 0.05) {
-                    r.cpuMicrosPerRowByThread.put(k, Math.round(us * 100) / 100.0);
-                }
-            });
-            r.cpuMicrosPerRowByThread.put("(GC, JIT and other non-Java threads)",
-                    Math.round((cpu.processNanos() - javaThreads[0]) / 1e3 / r.measuredRows * 100) / 100.0);
+            cpu.byThread()
+                    .forEach(
+                            (k, v) -> {
+                                javaThreads[0] += v;
+                                double us = v / 1e3 / r.measuredRows;
+                                if (us >= 0.05) {
+                                    r.cpuMicrosPerRowByThread.put(k, Math.round(us * 100) / 100.0);
+                                }
+                            });
+            r.cpuMicrosPerRowByThread.put(
+                    "(GC, JIT and other non-Java threads)",
+                    Math.round((cpu.processNanos() - javaThreads[0]) / 1e3 / r.measuredRows * 100)
+                            / 100.0);
             r.measuredSeconds = (t1 - t0) / 1e9;
             r.eps = r.measuredRows / r.measuredSeconds;
             r.sinkRecords = run.sinkRecords.sum();
@@ -172,7 +201,8 @@ final class BenchCluster implements AutoCloseable {
         }
     }
 
-    private static void awaitCount(JobClient job, java.util.function.LongSupplier count, long target, String what)
+    private static void awaitCount(
+            JobClient job, java.util.function.LongSupplier count, long target, String what)
             throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
         while (count.getAsLong() < target) {
@@ -194,9 +224,11 @@ final class BenchCluster implements AutoCloseable {
      */
     static final class CpuMeter extends Thread {
         private final RunControl run;
-        private final java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
-        private final com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
-                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        private final java.lang.management.ThreadMXBean threads =
+                java.lang.management.ManagementFactory.getThreadMXBean();
+        private final com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean)
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         private final Map<Long, long[]> base = new java.util.HashMap<>();
         private final Map<Long, long[]> last = new java.util.HashMap<>();
         private final Map<Long, String> names = new java.util.HashMap<>();
@@ -213,7 +245,8 @@ final class BenchCluster implements AutoCloseable {
         }
 
         private void read(Map<Long, long[]> into) {
-            for (java.lang.management.ThreadInfo ti : threads.getThreadInfo(threads.getAllThreadIds())) {
+            for (java.lang.management.ThreadInfo ti :
+                    threads.getThreadInfo(threads.getAllThreadIds())) {
                 if (ti == null) {
                     continue;
                 }
@@ -257,11 +290,15 @@ final class BenchCluster implements AutoCloseable {
         /** CPU nanoseconds by thread group since the start. */
         synchronized Map<String, Long> byThread() {
             Map<String, Long> out = new java.util.TreeMap<>();
-            last.forEach((id, c) -> {
-                long b = base.containsKey(id) ? base.get(id)[0] : 0;
-                String name = names.get(id).replaceAll(" \\(\\d+/\\d+\\)#\\d+$", "").replaceAll("-\\d+$", "-N");
-                out.merge(name, c[0] - b, Long::sum);
-            });
+            last.forEach(
+                    (id, c) -> {
+                        long b = base.containsKey(id) ? base.get(id)[0] : 0;
+                        String name =
+                                names.get(id)
+                                        .replaceAll(" \\(\\d+/\\d+\\)#\\d+$", "")
+                                        .replaceAll("-\\d+$", "-N");
+                        out.merge(name, c[0] - b, Long::sum);
+                    });
             List<Map.Entry<String, Long>> sorted = new java.util.ArrayList<>(out.entrySet());
             sorted.sort((x, y) -> Long.compare(y.getValue(), x.getValue()));
             Map<String, Long> ordered = new LinkedHashMap<>();
@@ -271,8 +308,8 @@ final class BenchCluster implements AutoCloseable {
     }
 
     /**
-     * Triggers one checkpoint and reads its statistics. Retried: a trigger that meets a task of
-     * the (bounded) indicator side while it is finishing is declined ("not all required tasks are
+     * Triggers one checkpoint and reads its statistics. Retried: a trigger that meets a task of the
+     * (bounded) indicator side while it is finishing is declined ("not all required tasks are
      * currently running"); a moment later that task is finished and the checkpoint goes ahead.
      */
     CheckpointFigures checkpoint(JobID id) throws Exception {
@@ -293,14 +330,17 @@ final class BenchCluster implements AutoCloseable {
         CheckpointFigures f = new CheckpointFigures();
         for (int attempt = 0; attempt < 100; attempt++) {
             AccessExecutionGraph g = cluster.getExecutionGraph(id).get();
-            CompletedCheckpointStats c = g.getCheckpointStatsSnapshot().getHistory().getLatestCompletedCheckpoint();
+            CompletedCheckpointStats c =
+                    g.getCheckpointStatsSnapshot().getHistory().getLatestCompletedCheckpoint();
             if (c != null) {
                 f.stateBytes = c.getStateSize();
                 f.checkpointedBytes = c.getCheckpointedSize();
                 f.seconds = c.getEndToEndDuration() / 1e3;
                 for (TaskStateStats ts : c.getAllTaskStateStats()) {
                     var v = g.getJobVertex(ts.getJobVertexId());
-                    f.bytesByTask.put(v == null ? ts.getJobVertexId().toString() : v.getName(), ts.getStateSize());
+                    f.bytesByTask.put(
+                            v == null ? ts.getJobVertexId().toString() : v.getName(),
+                            ts.getStateSize());
                 }
                 return f;
             }

@@ -1,18 +1,16 @@
 package io.tiflink.vmconn.bench;
 
 import io.tiflink.vmconn.model.Alert;
-
+import java.time.Instant;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 
-import java.time.Instant;
-
 /**
  * A discarding sink that counts what it gets and notes when its input ended (the end of a
- * throughput run, before the job's teardown). In a latency run it also takes, for each alert,
- * the time from its connection row entering the source (the row's TimeGenerated, stamped there)
- * to the alert reaching this sink.
+ * throughput run, before the job's teardown). In a latency run it also takes, for each alert, the
+ * time from its connection row entering the source (the row's TimeGenerated, stamped there) to the
+ * alert reaching this sink.
  */
 final class EndSink<T> implements Sink<T> {
 
@@ -35,7 +33,11 @@ final class EndSink<T> implements Sink<T> {
                 if (latency && element instanceof Alert) {
                     Instant now = Instant.now();
                     long nowNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
-                    run.latencies.add(new long[] {nowNanos, nowNanos - ((Alert) element).match.connection.timeGenerated});
+                    run.latencies.add(
+                            new long[] {
+                                nowNanos,
+                                nowNanos - ((Alert) element).match.connection.timeGenerated
+                            });
                 }
                 run.sinkRecords.increment();
             }
@@ -48,8 +50,7 @@ final class EndSink<T> implements Sink<T> {
             }
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
     }
 }

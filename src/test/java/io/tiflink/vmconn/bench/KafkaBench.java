@@ -10,13 +10,22 @@ import io.tiflink.vmconn.io.KafkaRecordsDeserializer;
 import io.tiflink.vmconn.io.KafkaSettings;
 import io.tiflink.vmconn.io.RowParser;
 import io.tiflink.vmconn.model.InputRecord;
-
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
-import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.Collector;
@@ -32,17 +41,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-
-import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The workflow through Kafka: a real single-node broker ({@link LocalKafkaBroker}, its own JVM on
@@ -68,22 +66,52 @@ final class KafkaBench {
 
     private KafkaBench() {}
 
-    static Figures run(BenchCluster cluster, BenchData data, int rows, int indicators, int parallelism,
-                       PrintStream log) throws Exception {
+    static Figures run(
+            BenchCluster cluster,
+            BenchData data,
+            int rows,
+            int indicators,
+            int parallelism,
+            PrintStream log)
+            throws Exception {
         Figures f = new Figures();
         f.parallelism = parallelism;
         rows -= rows % parallelism;
         f.rows = rows;
-        try (LocalKafkaBroker broker = LocalKafkaBroker.start(new LocalKafkaBroker.Settings().port(0).heap("512m")
-                .startTimeout(Duration.ofMinutes(2)).log(log))) {
+        try (LocalKafkaBroker broker =
+                LocalKafkaBroker.start(
+                        new LocalKafkaBroker.Settings()
+                                .port(0)
+                                .heap("512m")
+                                .startTimeout(Duration.ofMinutes(2))
+                                .log(log))) {
             String prefix = "bench";
-            List<String> args = List.of("--bootstrap-servers", broker.bootstrapServers(),
-                    "--indicators-topic", prefix + "-indicators", "--connections-topic", prefix + "-connections",
-                    "--alerts-topic", prefix + "-alerts", "--dead-letters-topic", prefix + "-dead-letters",
-                    "--group-id", prefix, "--transactional-id-prefix", prefix,
-                    "--connections-start", "earliest", "--checkpoint-interval", "1s", "--idleness", "0",
-                    "--parallelism", Integer.toString(parallelism));
-            KafkaJob.Config c = KafkaJob.Config.parse(KafkaJob.options(false), args.toArray(new String[0]));
+            List<String> args =
+                    List.of(
+                            "--bootstrap-servers",
+                            broker.bootstrapServers(),
+                            "--indicators-topic",
+                            prefix + "-indicators",
+                            "--connections-topic",
+                            prefix + "-connections",
+                            "--alerts-topic",
+                            prefix + "-alerts",
+                            "--dead-letters-topic",
+                            prefix + "-dead-letters",
+                            "--group-id",
+                            prefix,
+                            "--transactional-id-prefix",
+                            prefix,
+                            "--connections-start",
+                            "earliest",
+                            "--checkpoint-interval",
+                            "1s",
+                            "--idleness",
+                            "0",
+                            "--parallelism",
+                            Integer.toString(parallelism));
+            KafkaJob.Config c =
+                    KafkaJob.Config.parse(KafkaJob.options(false), args.toArray(new String[0]));
             f.checkpointIntervalSeconds = c.checkpointInterval.toMillis() / 1e3;
             createTopics(c.kafka);
 
@@ -92,21 +120,39 @@ final class KafkaBench {
             produce(c.kafka, data, rows, indicators, observed);
             f.produceSeconds = (System.nanoTime() - t) / 1e9;
             f.produceEps = (rows + indicators) / f.produceSeconds;
-            log.printf("bench: kafka: produced %,d connection rows and %,d indicator rows in %.1f s%n", rows,
-                    indicators, f.produceSeconds);
+            log.printf(
+                    "bench: kafka: produced %,d connection rows and %,d indicator rows in %.1f s%n",
+                    rows, indicators, f.produceSeconds);
 
             RunControl run = RunControl.create("kafka", data, 0, 0, observed, false);
             try {
                 StreamExecutionEnvironment env = cluster.env(parallelism);
                 KafkaJob.configure(env, c);
                 DetectionSettings d = c.detection;
-                DataStream<InputRecord> ind = env.fromSource(source(c.kafka, c.kafka.indicatorsTopic(),
-                                RowParser.Table.INDICATORS, d, "-indicators", run.id), InputWatermarks.forIndicators(d),
-                        "Kafka " + c.kafka.indicatorsTopic()).uid(Uids.INDICATOR_SOURCE);
-                DataStream<InputRecord> conn = env.fromSource(source(c.kafka, c.kafka.connectionsTopic(),
-                                RowParser.Table.CONNECTIONS, d, "-connections", run.id),
-                        InputWatermarks.forConnections(d), "Kafka " + c.kafka.connectionsTopic())
-                        .uid(Uids.CONNECTION_SOURCE);
+                DataStream<InputRecord> ind =
+                        env.fromSource(
+                                        source(
+                                                c.kafka,
+                                                c.kafka.indicatorsTopic(),
+                                                RowParser.Table.INDICATORS,
+                                                d,
+                                                "-indicators",
+                                                run.id),
+                                        InputWatermarks.forIndicators(d),
+                                        "Kafka " + c.kafka.indicatorsTopic())
+                                .uid(Uids.INDICATOR_SOURCE);
+                DataStream<InputRecord> conn =
+                        env.fromSource(
+                                        source(
+                                                c.kafka,
+                                                c.kafka.connectionsTopic(),
+                                                RowParser.Table.CONNECTIONS,
+                                                d,
+                                                "-connections",
+                                                run.id),
+                                        InputWatermarks.forConnections(d),
+                                        "Kafka " + c.kafka.connectionsTopic())
+                                .uid(Uids.CONNECTION_SOURCE);
                 DetectionWorkflow.Outputs out = DetectionWorkflow.define(ind, conn, d);
                 KafkaJob.sinkAlerts(out.alerts, c.kafka);
                 KafkaJob.sinkDeadLetters(out.deadLetters, c.kafka);
@@ -133,13 +179,19 @@ final class KafkaBench {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, k.bootstrapServers());
         try (Admin admin = Admin.create(p)) {
-            admin.createTopics(List.of(new NewTopic(k.indicatorsTopic(), 2, (short) 1),
-                    new NewTopic(k.connectionsTopic(), 2, (short) 1), new NewTopic(k.alertsTopic(), 2, (short) 1),
-                    new NewTopic(k.deadLettersTopic(), 1, (short) 1))).all().get(60, TimeUnit.SECONDS);
+            admin.createTopics(
+                            List.of(
+                                    new NewTopic(k.indicatorsTopic(), 2, (short) 1),
+                                    new NewTopic(k.connectionsTopic(), 2, (short) 1),
+                                    new NewTopic(k.alertsTopic(), 2, (short) 1),
+                                    new NewTopic(k.deadLettersTopic(), 1, (short) 1)))
+                    .all()
+                    .get(60, TimeUnit.SECONDS);
         }
     }
 
-    private static void produce(KafkaSettings k, BenchData data, int rows, int indicators, Instant observed)
+    private static void produce(
+            KafkaSettings k, BenchData data, int rows, int indicators, Instant observed)
             throws Exception {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, k.bootstrapServers());
@@ -151,13 +203,20 @@ final class KafkaBench {
         Instant expires = observed.plusSeconds(30L * 24 * 3600);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
             for (int i = 0; i < indicators; i++) {
-                producer.send(new ProducerRecord<>(k.indicatorsTopic(), BenchData.indicatorIp(i)
-                        .getBytes(StandardCharsets.UTF_8), data.indicatorRow(i, observed, expires)));
+                producer.send(
+                        new ProducerRecord<>(
+                                k.indicatorsTopic(),
+                                BenchData.indicatorIp(i).getBytes(StandardCharsets.UTF_8),
+                                data.indicatorRow(i, observed, expires)));
             }
-            // Keyed by a stand-in for the VM (as the demo keys by Computer): each partition holds its rows in time order.
+            // Keyed by a stand-in for the VM (as the demo keys by Computer): each partition holds
+            // its rows in time order.
             for (int i = 0; i < rows; i++) {
-                producer.send(new ProducerRecord<>(k.connectionsTopic(), ("vm" + (i % 97)).getBytes(StandardCharsets.UTF_8),
-                        data.connections[i % data.size()]));
+                producer.send(
+                        new ProducerRecord<>(
+                                k.connectionsTopic(),
+                                ("vm" + (i % 97)).getBytes(StandardCharsets.UTF_8),
+                                data.connections[i % data.size()]));
             }
             producer.flush();
         }
@@ -171,17 +230,21 @@ final class KafkaBench {
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class.getName());
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
             List<TopicPartition> parts = new ArrayList<>();
-            consumer.partitionsFor(topic).forEach(i -> parts.add(new TopicPartition(topic, i.partition())));
+            consumer.partitionsFor(topic)
+                    .forEach(i -> parts.add(new TopicPartition(topic, i.partition())));
             consumer.assign(parts);
             consumer.seekToBeginning(parts);
             Map<TopicPartition, Long> end = consumer.endOffsets(parts);
             long n = 0;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> ignored : consumer.poll(Duration.ofMillis(200))) {
+                for (ConsumerRecord<byte[], byte[]> ignored :
+                        consumer.poll(Duration.ofMillis(200))) {
                     n++;
                 }
                 boolean done = true;
@@ -197,13 +260,20 @@ final class KafkaBench {
     }
 
     /** As KafkaJob's sources, bounded at the topic's current end. */
-    private static KafkaSource<InputRecord> source(KafkaSettings k, String topic, RowParser.Table table,
-                                                   DetectionSettings d, String suffix, String runId) {
+    private static KafkaSource<InputRecord> source(
+            KafkaSettings k,
+            String topic,
+            RowParser.Table table,
+            DetectionSettings d,
+            String suffix,
+            String runId) {
         return io.tiflink.vmconn.io.KafkaJob.sourceBuilder(k, topic, suffix)
                 .setStartingOffsets(OffsetsInitializer.earliest())
                 .setBounded(OffsetsInitializer.latest())
-                .setDeserializer(new Timing(new KafkaRecordsDeserializer(table, d.outOfOrdernessNanos()),
-                        table == RowParser.Table.CONNECTIONS ? runId : null))
+                .setDeserializer(
+                        new Timing(
+                                new KafkaRecordsDeserializer(table, d.outOfOrdernessNanos()),
+                                table == RowParser.Table.CONNECTIONS ? runId : null))
                 .build();
     }
 
@@ -226,7 +296,8 @@ final class KafkaBench {
         }
 
         @Override
-        public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<InputRecord> out) throws IOException {
+        public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<InputRecord> out)
+                throws IOException {
             if (run != null && run.firstRecordNanos.get() == Long.MIN_VALUE) {
                 run.firstRecordNanos.compareAndSet(Long.MIN_VALUE, System.nanoTime());
             }

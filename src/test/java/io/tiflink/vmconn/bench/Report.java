@@ -2,7 +2,6 @@ package io.tiflink.vmconn.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,17 +12,29 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** The results: target/bench/results.json, results.md (the table) and the throughput chart (SVG). */
+/**
+ * The results: target/bench/results.json, results.md (the table) and the throughput chart (SVG).
+ */
 final class Report {
 
     /** Headline keys: always written (null when the part did not run). */
-    static final List<String> HEADLINE_KEYS = List.of("job_eps_p1", "parse_only_eps_p1", "plain_parse_eps",
-            "sql_peer_eps_p1", "eps_1m_over_10k", "heap_bytes_per_indicator_1m", "checkpoint_seconds_1m",
-            "latency_p50_ms_first", "latency_p99_ms_first", "kafka_eps");
+    static final List<String> HEADLINE_KEYS =
+            List.of(
+                    "job_eps_p1",
+                    "parse_only_eps_p1",
+                    "plain_parse_eps",
+                    "sql_peer_eps_p1",
+                    "eps_1m_over_10k",
+                    "heap_bytes_per_indicator_1m",
+                    "checkpoint_seconds_1m",
+                    "latency_p50_ms_first",
+                    "latency_p99_ms_first",
+                    "kafka_eps");
 
     final Map<String, Object> json = new LinkedHashMap<>();
     final List<String[]> rows = new ArrayList<>();
     final List<String> notes = new ArrayList<>();
+
     /** Indicator-set size -> events per second (p1), for the chart. */
     final Map<Long, Double> scaling = new LinkedHashMap<>();
 
@@ -34,7 +45,8 @@ final class Report {
     }
 
     void put(String key, Object value) {
-        if (value instanceof Double && (((Double) value).isNaN() || ((Double) value).isInfinite())) {
+        if (value instanceof Double
+                && (((Double) value).isNaN() || ((Double) value).isInfinite())) {
             value = null;
         }
         json.put(key, value);
@@ -46,16 +58,24 @@ final class Report {
 
     void write(Path dir) throws IOException {
         Files.createDirectories(dir);
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+        new ObjectMapper()
+                .enable(SerializationFeature.INDENT_OUTPUT)
                 .writeValue(dir.resolve("results.json").toFile(), json);
         Files.writeString(dir.resolve("results.md"), markdown(), StandardCharsets.UTF_8);
-        Files.writeString(dir.resolve("throughput-vs-indicators.svg"), svg(), StandardCharsets.UTF_8);
+        Files.writeString(
+                dir.resolve("throughput-vs-indicators.svg"), svg(), StandardCharsets.UTF_8);
     }
 
     String markdown() {
         StringBuilder sb = new StringBuilder("| measurement | result | how |\n|---|---|---|\n");
         for (String[] r : rows) {
-            sb.append("| ").append(r[0]).append(" | ").append(r[1]).append(" | ").append(r[2]).append(" |\n");
+            sb.append("| ")
+                    .append(r[0])
+                    .append(" | ")
+                    .append(r[1])
+                    .append(" | ")
+                    .append(r[2])
+                    .append(" |\n");
         }
         if (!notes.isEmpty()) {
             sb.append('\n');
@@ -92,23 +112,50 @@ final class Report {
         double max = scaling.values().stream().mapToDouble(Double::doubleValue).max().orElse(1);
         double scaleMax = niceCeiling(max);
         StringBuilder s = new StringBuilder();
-        s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-                + "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">%n", width, height, width, height));
+        s.append(
+                String.format(
+                        Locale.ROOT,
+                        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+                                + "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">%n",
+                        width,
+                        height,
+                        width,
+                        height));
         s.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
-        s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"24\" font-size=\"15\" font-weight=\"bold\">"
-                + "Whole job, parallelism 1: throughput against live indicators</text>%n", left));
+        s.append(
+                String.format(
+                        Locale.ROOT,
+                        "<text x=\"%d\" y=\"24\" font-size=\"15\" font-weight=\"bold\">"
+                                + "Whole job, parallelism 1: throughput against live indicators</text>%n",
+                        left));
         int plotH = height - top - bottom;
         int plotW = width - left - right;
         for (int i = 0; i <= 4; i++) {
             double v = scaleMax * i / 4;
             double y = top + plotH - plotH * i / 4.0;
-            s.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/>%n",
-                    left, y, width - right, y));
-            s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>%n",
-                    left - 6, y + 4, human(v)));
+            s.append(
+                    String.format(
+                            Locale.ROOT,
+                            "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/>%n",
+                            left,
+                            y,
+                            width - right,
+                            y));
+            s.append(
+                    String.format(
+                            Locale.ROOT,
+                            "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>%n",
+                            left - 6,
+                            y + 4,
+                            human(v)));
         }
-        s.append(String.format(Locale.ROOT, "<text x=\"18\" y=\"%d\" transform=\"rotate(-90 18 %d)\" "
-                + "text-anchor=\"middle\">connection rows per second</text>%n", top + plotH / 2, top + plotH / 2));
+        s.append(
+                String.format(
+                        Locale.ROOT,
+                        "<text x=\"18\" y=\"%d\" transform=\"rotate(-90 18 %d)\" "
+                                + "text-anchor=\"middle\">connection rows per second</text>%n",
+                        top + plotH / 2,
+                        top + plotH / 2));
         int n = Math.max(1, scaling.size());
         double slot = (double) plotW / n;
         int i = 0;
@@ -116,18 +163,46 @@ final class Report {
             double h = plotH * e.getValue() / scaleMax;
             double x = left + slot * i + slot * 0.2;
             double y = top + plotH - h;
-            s.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
-                    + "fill=\"#3b73b9\"/>%n", x, y, slot * 0.6, h));
-            s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s/s</text>%n",
-                    x + slot * 0.3, y - 6, human(e.getValue())));
-            s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>%n",
-                    x + slot * 0.3, top + plotH + 18, human(e.getKey())));
+            s.append(
+                    String.format(
+                            Locale.ROOT,
+                            "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+                                    + "fill=\"#3b73b9\"/>%n",
+                            x,
+                            y,
+                            slot * 0.6,
+                            h));
+            s.append(
+                    String.format(
+                            Locale.ROOT,
+                            "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s/s</text>%n",
+                            x + slot * 0.3,
+                            y - 6,
+                            human(e.getValue())));
+            s.append(
+                    String.format(
+                            Locale.ROOT,
+                            "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>%n",
+                            x + slot * 0.3,
+                            top + plotH + 18,
+                            human(e.getKey())));
             i++;
         }
-        s.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"black\"/>%n",
-                left, top + plotH, width - right, top + plotH));
-        s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">live indicators "
-                + "(broadcast state)</text>%n", left + plotW / 2, height - 18));
+        s.append(
+                String.format(
+                        Locale.ROOT,
+                        "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"black\"/>%n",
+                        left,
+                        top + plotH,
+                        width - right,
+                        top + plotH));
+        s.append(
+                String.format(
+                        Locale.ROOT,
+                        "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">live indicators "
+                                + "(broadcast state)</text>%n",
+                        left + plotW / 2,
+                        height - 18));
         s.append("</svg>\n");
         return s.toString();
     }

@@ -5,15 +5,15 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * What one benchmark job shares with the process that drives it: its rows (by reference: the
- * job runs on a MiniCluster in this JVM, so the sources look the data up here instead of
- * carrying it in the job graph), the gate of the connection source, and what the sinks saw.
- * Functions in the job hold only the run's id.
+ * What one benchmark job shares with the process that drives it: its rows (by reference: the job
+ * runs on a MiniCluster in this JVM, so the sources look the data up here instead of carrying it in
+ * the job graph), the gate of the connection source, and what the sinks saw. Functions in the job
+ * hold only the run's id.
  */
 final class RunControl {
 
@@ -22,11 +22,14 @@ final class RunControl {
 
     final String id;
     final BenchData data;
+
     /** Connection rows the source emits (a multiple of its parallelism). */
     final long connectionCount;
+
     final int indicatorCount;
     final Instant indicatorsObserved;
     final Instant indicatorsExpire;
+
     /** Latency run: stamp each connection row with the wall clock as it enters the source. */
     final boolean stampNow;
 
@@ -46,8 +49,14 @@ final class RunControl {
     final AtomicLong firstRecordNanos = new AtomicLong(Long.MIN_VALUE);
     final ConcurrentLinkedQueue<long[]> latencies = new ConcurrentLinkedQueue<>();
 
-    private RunControl(String id, BenchData data, long connectionCount, int indicatorCount,
-                       Instant indicatorsObserved, Instant indicatorsExpire, boolean stampNow) {
+    private RunControl(
+            String id,
+            BenchData data,
+            long connectionCount,
+            int indicatorCount,
+            Instant indicatorsObserved,
+            Instant indicatorsExpire,
+            boolean stampNow) {
         this.id = id;
         this.data = data;
         this.connectionCount = connectionCount;
@@ -57,11 +66,23 @@ final class RunControl {
         this.stampNow = stampNow;
     }
 
-    static RunControl create(String name, BenchData data, long connectionCount, int indicatorCount,
-                             Instant indicatorsObserved, boolean stampNow) {
+    static RunControl create(
+            String name,
+            BenchData data,
+            long connectionCount,
+            int indicatorCount,
+            Instant indicatorsObserved,
+            boolean stampNow) {
         String id = name + "-" + IDS.incrementAndGet();
-        RunControl r = new RunControl(id, data, connectionCount, indicatorCount, indicatorsObserved,
-                indicatorsObserved.plusSeconds(30L * 24 * 3600), stampNow);
+        RunControl r =
+                new RunControl(
+                        id,
+                        data,
+                        connectionCount,
+                        indicatorCount,
+                        indicatorsObserved,
+                        indicatorsObserved.plusSeconds(30L * 24 * 3600),
+                        stampNow);
         RUNS.put(id, r);
         return r;
     }
@@ -94,11 +115,12 @@ final class RunControl {
     }
 
     /**
-     * Null when a reader that has emitted {@code emitted} rows may emit the next one now;
-     * otherwise a future that completes when it should look again.
+     * Null when a reader that has emitted {@code emitted} rows may emit the next one now; otherwise
+     * a future that completes when it should look again.
      */
     CompletableFuture<Void> blocked(long emitted) {
-        CompletableFuture<Void> changed = allowanceChanged; // read before the allowance: no lost wake-up
+        CompletableFuture<Void> changed =
+                allowanceChanged; // read before the allowance: no lost wake-up
         if (emitted >= allowancePerReader) {
             return changed;
         }
@@ -107,8 +129,11 @@ final class RunControl {
             double due = (System.nanoTime() - paceStartNanos) / 1e9 * rate;
             if (emitted >= due) {
                 long waitMicros = Math.max(100, (long) ((emitted + 1 - due) / rate * 1e6));
-                return CompletableFuture.runAsync(() -> { },
-                        CompletableFuture.delayedExecutor(Math.min(waitMicros, 5_000), java.util.concurrent.TimeUnit.MICROSECONDS));
+                return CompletableFuture.runAsync(
+                        () -> {},
+                        CompletableFuture.delayedExecutor(
+                                Math.min(waitMicros, 5_000),
+                                java.util.concurrent.TimeUnit.MICROSECONDS));
             }
         }
         return null;

@@ -1,10 +1,18 @@
 package io.tiflink.vmconn.cluster;
 
-import io.tiflink.vmconn.model.EventTimes;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tiflink.vmconn.model.EventTimes;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -17,20 +25,10 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.TreeMap;
-import java.util.TreeSet;
-
 /**
  * The test's side of Kafka: creates the topics, writes input lines to them in an order that keeps
- * what the SPEC's result depends on, reads the alerts as a read_committed consumer, and tells
- * when the job has consumed and checkpointed everything written.
+ * what the SPEC's result depends on, reads the alerts as a read_committed consumer, and tells when
+ * the job has consumed and checkpointed everything written.
  *
  * <p>Partitions: each input topic has {@link #PARTITIONS}, so every source subtask has a split at
  * parallelism 1 and 2 (and the job may run with idleness off). Indicator records are keyed by
@@ -96,7 +94,8 @@ final class KafkaFeed implements AutoCloseable {
             smallest.merge(find(parent, id), id, (a, b) -> a.compareTo(b) <= 0 ? a : b);
         }
         for (String id : parent.keySet()) {
-            indicatorPartition.put(id, Math.floorMod(smallest.get(find(parent, id)).hashCode(), PARTITIONS));
+            indicatorPartition.put(
+                    id, Math.floorMod(smallest.get(find(parent, id)).hashCode(), PARTITIONS));
         }
     }
 
@@ -120,7 +119,10 @@ final class KafkaFeed implements AutoCloseable {
         for (String line : lines) {
             List<String> ids = indicatorIds(line);
             String key = ids.isEmpty() ? null : ids.get(0);
-            int partition = key == null ? Math.floorMod(line.hashCode(), PARTITIONS) : indicatorPartition.get(key);
+            int partition =
+                    key == null
+                            ? Math.floorMod(line.hashCode(), PARTITIONS)
+                            : indicatorPartition.get(key);
             producer.send(new ProducerRecord<>(INDICATORS, partition, key, line));
         }
         producer.flush();
@@ -171,7 +173,9 @@ final class KafkaFeed implements AutoCloseable {
 
     void sendTrailer(Trailer t) {
         for (int p = 0; p < PARTITIONS; p++) {
-            producer.send(new ProducerRecord<>(INDICATORS, p, "trailer-indicator-" + p, t.indicatorLines().get(p)));
+            producer.send(
+                    new ProducerRecord<>(
+                            INDICATORS, p, "trailer-indicator-" + p, t.indicatorLines().get(p)));
             producer.send(new ProducerRecord<>(CONNECTIONS, p, null, t.connectionLines().get(p)));
         }
         producer.flush();
@@ -179,7 +183,10 @@ final class KafkaFeed implements AutoCloseable {
 
     // ---------------------------------------------------------------- progress
 
-    /** Whether the job's group has committed (on a completed checkpoint) every offset of both inputs. */
+    /**
+     * Whether the job's group has committed (on a completed checkpoint) every offset of both
+     * inputs.
+     */
     boolean inputsConsumedAndCheckpointed() throws Exception {
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         for (String t : List.of(INDICATORS, CONNECTIONS)) {
@@ -210,10 +217,11 @@ final class KafkaFeed implements AutoCloseable {
         }
         var ends = admin.listOffsets(latest).all().get();
         var committed = admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata().get();
-        ends.forEach((tp, end) -> {
-            OffsetAndMetadata c = committed.get(tp);
-            out.put(tp.toString(), end.offset() - (c == null ? 0 : c.offset()));
-        });
+        ends.forEach(
+                (tp, end) -> {
+                    OffsetAndMetadata c = committed.get(tp);
+                    out.put(tp.toString(), end.offset() - (c == null ? 0 : c.offset()));
+                });
         return out;
     }
 
@@ -226,7 +234,8 @@ final class KafkaFeed implements AutoCloseable {
         p.put("isolation.level", "read_committed");
         p.put("enable.auto.commit", "false");
         p.put("auto.offset.reset", "earliest");
-        KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
+        KafkaConsumer<String, String> c =
+                new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
         List<TopicPartition> parts = new ArrayList<>();
         for (int i = 0; i < PARTITIONS; i++) {
             parts.add(new TopicPartition(topic, i));
@@ -245,7 +254,9 @@ final class KafkaFeed implements AutoCloseable {
 
     // ---------------------------------------------------------------- lines
 
-    /** The greatest TimeGenerated (epoch nanos) among a line's rows; empty when none is readable. */
+    /**
+     * The greatest TimeGenerated (epoch nanos) among a line's rows; empty when none is readable.
+     */
     static java.util.OptionalLong time(String line) {
         long max = Long.MIN_VALUE;
         for (JsonNode row : rows(line)) {
@@ -254,13 +265,15 @@ final class KafkaFeed implements AutoCloseable {
                 max = Math.max(max, t);
             }
         }
-        return max == Long.MIN_VALUE ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(max);
+        return max == Long.MIN_VALUE
+                ? java.util.OptionalLong.empty()
+                : java.util.OptionalLong.of(max);
     }
 
     /**
-     * Where to cut a list of lines (in arrival order) at event time {@code t}: the index of the first
-     * line after which the input's greatest TimeGenerated so far exceeds t. Lines before it are the
-     * input "up to t" as a stream would have delivered it.
+     * Where to cut a list of lines (in arrival order) at event time {@code t}: the index of the
+     * first line after which the input's greatest TimeGenerated so far exceeds t. Lines before it
+     * are the input "up to t" as a stream would have delivered it.
      */
     static int cut(List<String> lines, long tNanos) {
         long max = Long.MIN_VALUE;
@@ -277,9 +290,10 @@ final class KafkaFeed implements AutoCloseable {
     }
 
     /**
-     * How far behind the greatest TimeGenerated before it any row of an input (in arrival order) is,
-     * among the rows the job gives an event time: a readable TimeGenerated and, for indicators
-     * ({@code idField} "IndicatorId"), an id (the rest are dead letters, which never move a watermark).
+     * How far behind the greatest TimeGenerated before it any row of an input (in arrival order)
+     * is, among the rows the job gives an event time: a readable TimeGenerated and, for indicators
+     * ({@code idField} "IndicatorId"), an id (the rest are dead letters, which never move a
+     * watermark).
      */
     static Duration maxLateness(List<String> lines, String idField) {
         long max = Long.MIN_VALUE;
@@ -288,7 +302,9 @@ final class KafkaFeed implements AutoCloseable {
             for (JsonNode row : rows(line)) {
                 long t = EventTimes.parseNanos(row.path("TimeGenerated").asText(null));
                 if (t == EventTimes.UNREADABLE
-                        || idField != null && (!row.path(idField).isTextual() || row.path(idField).asText().isBlank())) {
+                        || idField != null
+                                && (!row.path(idField).isTextual()
+                                        || row.path(idField).asText().isBlank())) {
                     continue;
                 }
                 if (max != Long.MIN_VALUE) {
@@ -313,11 +329,13 @@ final class KafkaFeed implements AutoCloseable {
             JsonNode n = MAPPER.readTree(line);
             List<JsonNode> out = new ArrayList<>();
             if (n != null && n.isObject() && n.has("records") && n.get("records").isArray()) {
-                n.get("records").forEach(r -> {
-                    if (r.isObject()) {
-                        out.add(r);
-                    }
-                });
+                n.get("records")
+                        .forEach(
+                                r -> {
+                                    if (r.isObject()) {
+                                        out.add(r);
+                                    }
+                                });
             } else if (n != null && n.isObject()) {
                 out.add(n);
             }

@@ -2,7 +2,6 @@ package io.tiflink.vmconn.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -41,7 +40,8 @@ final class LocalFlinkCluster implements AutoCloseable {
     private final Path lib;
     private final int restPort;
     private final int rpcPort;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private volatile boolean started;
 
     LocalFlinkCluster(Path project, Path work, Path lib) throws IOException {
@@ -60,8 +60,12 @@ final class LocalFlinkCluster implements AutoCloseable {
         return "http://localhost:" + restPort;
     }
 
-    /** {@code cluster.sh start N -D ...}: returns when the REST API answers and N TaskManagers are registered. */
-    void start(int taskManagers, Map<String, String> overrides) throws IOException, InterruptedException {
+    /**
+     * {@code cluster.sh start N -D ...}: returns when the REST API answers and N TaskManagers are
+     * registered.
+     */
+    void start(int taskManagers, Map<String, String> overrides)
+            throws IOException, InterruptedException {
         List<String> args = new ArrayList<>(List.of("start", Integer.toString(taskManagers)));
         overrides.forEach((k, v) -> args.addAll(List.of("-D", k + "=" + v)));
         started = true;
@@ -75,7 +79,10 @@ final class LocalFlinkCluster implements AutoCloseable {
 
     /** {@code cluster.sh kill-tm INDEX}: SIGKILL, as a crash or a lost machine. */
     void killTaskManager(String resourceId) throws IOException, InterruptedException {
-        script("cluster.sh", List.of("kill-tm", resourceId.replace("tm-", "")), Duration.ofSeconds(30));
+        script(
+                "cluster.sh",
+                List.of("kill-tm", resourceId.replace("tm-", "")),
+                Duration.ofSeconds(30));
     }
 
     /** {@code submit.sh}: upload and run; returns the job id once every task runs. */
@@ -106,7 +113,11 @@ final class LocalFlinkCluster implements AutoCloseable {
             script("cluster.sh", List.of("stop"), Duration.ofMinutes(1));
             started = false;
         } catch (Exception e) {
-            System.err.println("cluster: stop failed (" + e.getMessage() + "); killing the pids in " + work.resolve("pids"));
+            System.err.println(
+                    "cluster: stop failed ("
+                            + e.getMessage()
+                            + "); killing the pids in "
+                            + work.resolve("pids"));
             killAllByPidFiles();
         }
     }
@@ -114,28 +125,41 @@ final class LocalFlinkCluster implements AutoCloseable {
     /** The tail of every log, for a failure message. */
     String logTails(int lines) {
         try {
-            return script("cluster.sh", List.of("logs", Integer.toString(lines)), Duration.ofSeconds(30));
+            return script(
+                    "cluster.sh", List.of("logs", Integer.toString(lines)), Duration.ofSeconds(30));
         } catch (Exception e) {
-            return "(cannot read the logs: " + e.getMessage() + "; they are in " + work.resolve("log") + ")";
+            return "(cannot read the logs: "
+                    + e.getMessage()
+                    + "; they are in "
+                    + work.resolve("log")
+                    + ")";
         }
     }
 
     // ---------------------------------------------------------------- processes
 
-    /** Resident memory of each of the cluster's processes, MB, by role (jobmanager, taskmanager-1, ...). */
+    /**
+     * Resident memory of each of the cluster's processes, MB, by role (jobmanager, taskmanager-1,
+     * ...).
+     */
     Map<String, Long> rssMegabytes() {
         Map<String, Long> out = new TreeMap<>();
-        pids().forEach((role, pid) -> {
-            try {
-                for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                    if (line.startsWith("VmRSS:")) {
-                        out.put(role, Long.parseLong(line.replaceAll("\\D", "")) / 1024);
-                    }
-                }
-            } catch (IOException e) {
-                // not running
-            }
-        });
+        pids().forEach(
+                        (role, pid) -> {
+                            try {
+                                for (String line :
+                                        Files.readAllLines(
+                                                Path.of("/proc", Long.toString(pid), "status"))) {
+                                    if (line.startsWith("VmRSS:")) {
+                                        out.put(
+                                                role,
+                                                Long.parseLong(line.replaceAll("\\D", "")) / 1024);
+                                    }
+                                }
+                            } catch (IOException e) {
+                                // not running
+                            }
+                        });
         return out;
     }
 
@@ -146,28 +170,35 @@ final class LocalFlinkCluster implements AutoCloseable {
             return out;
         }
         try (var files = Files.list(dir)) {
-            files.filter(f -> f.toString().endsWith(".pid")).forEach(f -> {
-                try {
-                    out.put(f.getFileName().toString().replace(".pid", ""),
-                            Long.parseLong(Files.readString(f).trim()));
-                } catch (IOException | NumberFormatException ignored) {
-                    // being written or removed
-                }
-            });
+            files.filter(f -> f.toString().endsWith(".pid"))
+                    .forEach(
+                            f -> {
+                                try {
+                                    out.put(
+                                            f.getFileName().toString().replace(".pid", ""),
+                                            Long.parseLong(Files.readString(f).trim()));
+                                } catch (IOException | NumberFormatException ignored) {
+                                    // being written or removed
+                                }
+                            });
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return out;
     }
 
-    /** The Prometheus reporter's port of a process, from its log ("Started PrometheusReporter HTTP server on port N"). */
+    /**
+     * The Prometheus reporter's port of a process, from its log ("Started PrometheusReporter HTTP
+     * server on port N").
+     */
     OptionalLong prometheusPort(String role) throws IOException {
         Path log = work.resolve("log").resolve(role + ".log");
         if (!Files.exists(log)) {
             return OptionalLong.empty();
         }
-        Matcher m = Pattern.compile("Started PrometheusReporter HTTP server on port (\\d+)")
-                .matcher(Files.readString(log, StandardCharsets.UTF_8));
+        Matcher m =
+                Pattern.compile("Started PrometheusReporter HTTP server on port (\\d+)")
+                        .matcher(Files.readString(log, StandardCharsets.UTF_8));
         long port = -1;
         while (m.find()) {
             port = Long.parseLong(m.group(1));
@@ -176,23 +207,39 @@ final class LocalFlinkCluster implements AutoCloseable {
     }
 
     String scrape(long port) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/metrics"))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return http.send(
+                        HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/metrics"))
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 
     private void killAllByPidFiles() {
-        pids().values().forEach(pid -> ProcessHandle.of(pid).ifPresent(h -> {
-            if (h.info().commandLine().map(c -> c.contains(work.toString())).orElse(false)) {
-                h.destroyForcibly();
-            }
-        }));
+        pids().values()
+                .forEach(
+                        pid ->
+                                ProcessHandle.of(pid)
+                                        .ifPresent(
+                                                h -> {
+                                                    if (h.info()
+                                                            .commandLine()
+                                                            .map(c -> c.contains(work.toString()))
+                                                            .orElse(false)) {
+                                                        h.destroyForcibly();
+                                                    }
+                                                }));
     }
 
     // ---------------------------------------------------------------- REST observations
 
     JsonNode get(String path) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(restUrl() + path))
-                .timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r =
+                http.send(
+                        HttpRequest.newBuilder(URI.create(restUrl() + path))
+                                .timeout(Duration.ofSeconds(15))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() / 100 != 2) {
             throw new IOException("GET " + path + ": HTTP " + r.statusCode() + ": " + r.body());
         }
@@ -200,8 +247,11 @@ final class LocalFlinkCluster implements AutoCloseable {
     }
 
     void cancel(String jobId) throws IOException, InterruptedException {
-        http.send(HttpRequest.newBuilder(URI.create(restUrl() + "/jobs/" + jobId + "?mode=cancel"))
-                .method("PATCH", HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(15)).build(),
+        http.send(
+                HttpRequest.newBuilder(URI.create(restUrl() + "/jobs/" + jobId + "?mode=cancel"))
+                        .method("PATCH", HttpRequest.BodyPublishers.noBody())
+                        .timeout(Duration.ofSeconds(15))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -224,10 +274,12 @@ final class LocalFlinkCluster implements AutoCloseable {
     }
 
     /** How many subtasks of the job each TaskManager runs, by resource id (tm-1, ...). */
-    Map<String, Integer> subtasksByTaskManager(String jobId) throws IOException, InterruptedException {
+    Map<String, Integer> subtasksByTaskManager(String jobId)
+            throws IOException, InterruptedException {
         Map<String, Integer> out = new LinkedHashMap<>();
         for (JsonNode v : get("/jobs/" + jobId).path("vertices")) {
-            for (JsonNode s : get("/jobs/" + jobId + "/vertices/" + v.path("id").asText()).path("subtasks")) {
+            for (JsonNode s :
+                    get("/jobs/" + jobId + "/vertices/" + v.path("id").asText()).path("subtasks")) {
                 out.merge(s.path("taskmanager-id").asText(), 1, Integer::sum);
             }
         }
@@ -245,7 +297,8 @@ final class LocalFlinkCluster implements AutoCloseable {
     /** The job's most recent failure, for messages: its root exception's first lines. */
     String lastFailure(String jobId) {
         try {
-            JsonNode entries = get("/jobs/" + jobId + "/exceptions").path("exceptionHistory").path("entries");
+            JsonNode entries =
+                    get("/jobs/" + jobId + "/exceptions").path("exceptionHistory").path("entries");
             if (entries.isEmpty()) {
                 return "(no failure recorded)";
             }
@@ -256,7 +309,10 @@ final class LocalFlinkCluster implements AutoCloseable {
         }
     }
 
-    /** Polls until the condition holds; on timeout fails with the message and the job's last failure. */
+    /**
+     * Polls until the condition holds; on timeout fails with the message and the job's last
+     * failure.
+     */
     void await(String what, Duration timeout, String jobId, Check condition) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
@@ -264,9 +320,19 @@ final class LocalFlinkCluster implements AutoCloseable {
                 return;
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what
-                        + (jobId == null ? "" : "; job " + jobId + " is " + safeState(jobId)
-                        + ", its last failure:\n" + lastFailure(jobId)));
+                throw new AssertionError(
+                        "timed out after "
+                                + timeout.toSeconds()
+                                + " s waiting for "
+                                + what
+                                + (jobId == null
+                                        ? ""
+                                        : "; job "
+                                                + jobId
+                                                + " is "
+                                                + safeState(jobId)
+                                                + ", its last failure:\n"
+                                                + lastFailure(jobId)));
             }
             Thread.sleep(500);
         }
@@ -288,7 +354,8 @@ final class LocalFlinkCluster implements AutoCloseable {
     // ---------------------------------------------------------------- scripts
 
     /** Runs deploy/local/NAME with this cluster's environment; returns its standard output. */
-    private String script(String name, List<String> args, Duration timeout) throws IOException, InterruptedException {
+    private String script(String name, List<String> args, Duration timeout)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add("bash");
         command.add(project.resolve("deploy/local").resolve(name).toString());
@@ -314,8 +381,16 @@ final class LocalFlinkCluster implements AutoCloseable {
         Files.deleteIfExists(err);
         System.out.print(prefix(name, stderr));
         if (!done || p.exitValue() != 0) {
-            throw new IOException(name + " " + String.join(" ", args) + (done ? " failed (exit " + p.exitValue() + ")"
-                    : " did not finish within " + timeout.toSeconds() + " s") + ":\n" + stdout + stderr);
+            throw new IOException(
+                    name
+                            + " "
+                            + String.join(" ", args)
+                            + (done
+                                    ? " failed (exit " + p.exitValue() + ")"
+                                    : " did not finish within " + timeout.toSeconds() + " s")
+                            + ":\n"
+                            + stdout
+                            + stderr);
         }
         if (name.equals("cluster.sh") && !args.get(0).equals("logs")) {
             System.out.print(prefix(name, stdout));
@@ -325,8 +400,9 @@ final class LocalFlinkCluster implements AutoCloseable {
 
     private static String prefix(String name, String text) {
         StringBuilder sb = new StringBuilder();
-        text.lines().filter(Predicate.not(String::isBlank)).forEach(l -> sb.append("  [").append(name).append("] ")
-                .append(l).append('\n'));
+        text.lines()
+                .filter(Predicate.not(String::isBlank))
+                .forEach(l -> sb.append("  [").append(name).append("] ").append(l).append('\n'));
         return sb.toString();
     }
 

@@ -1,5 +1,12 @@
 package io.tiflink.vmconn.io;
 
+import static io.tiflink.vmconn.testing.Rows.at;
+import static io.tiflink.vmconn.testing.Rows.connection;
+import static io.tiflink.vmconn.testing.Rows.indicator;
+import static io.tiflink.vmconn.testing.Rows.millis;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
 import io.tiflink.vmconn.alert.AlertGroup;
 import io.tiflink.vmconn.alert.AlertGroups;
 import io.tiflink.vmconn.config.EmitMode;
@@ -7,20 +14,11 @@ import io.tiflink.vmconn.model.Alert;
 import io.tiflink.vmconn.model.Connection;
 import io.tiflink.vmconn.model.Indicator;
 import io.tiflink.vmconn.model.Match;
-
-import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-
-import java.util.ArrayList;
-import java.util.List;
-
-import static io.tiflink.vmconn.testing.Rows.at;
-import static io.tiflink.vmconn.testing.Rows.connection;
-import static io.tiflink.vmconn.testing.Rows.indicator;
-import static io.tiflink.vmconn.testing.Rows.millis;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** The alert's fields and format (SPEC 3.3-3.6). */
 class AlertJsonTest {
@@ -33,17 +31,44 @@ class AlertJsonTest {
 
     @Test
     void alertHasTheRulesOutputColumnsWithTheirExactNames() {
-        JsonNode n = alert(connection("203.0.113.7", "10:05"), indicator("i1", "203.0.113.7", "10:00"),
-                at("10:05"), 0);
+        JsonNode n =
+                alert(
+                        connection("203.0.113.7", "10:05"),
+                        indicator("i1", "203.0.113.7", "10:00"),
+                        at("10:05"),
+                        0);
         List<String> names = new ArrayList<>();
         n.fieldNames().forEachRemaining(names::add);
-        assertThat(names).containsSubsequence("VMConnection_TimeGenerated", "Description", "ActivityGroupNames",
-                "IndicatorId", "ThreatType", "Url", "ExpirationDateTime", "ConfidenceScore", "TI_ipEntity",
-                "Computer", "Direction", "ProcessName", "SourceIp", "DestinationIp", "RemoteIp", "Protocol",
-                "DestinationPort", "NetworkIP", "NetworkDestinationIP", "NetworkSourceIP", "EmailSourceIpAddress",
-                "Type", "timestamp", "HostName", "DnsDomain");
+        assertThat(names)
+                .containsSubsequence(
+                        "VMConnection_TimeGenerated",
+                        "Description",
+                        "ActivityGroupNames",
+                        "IndicatorId",
+                        "ThreatType",
+                        "Url",
+                        "ExpirationDateTime",
+                        "ConfidenceScore",
+                        "TI_ipEntity",
+                        "Computer",
+                        "Direction",
+                        "ProcessName",
+                        "SourceIp",
+                        "DestinationIp",
+                        "RemoteIp",
+                        "Protocol",
+                        "DestinationPort",
+                        "NetworkIP",
+                        "NetworkDestinationIP",
+                        "NetworkSourceIP",
+                        "EmailSourceIpAddress",
+                        "Type",
+                        "timestamp",
+                        "HostName",
+                        "DnsDomain");
         assertThat(n.get("Type").asText()).isEqualTo("ThreatIntelligenceIndicator");
-        assertThat(n.get("timestamp").asText()).isEqualTo(n.get("VMConnection_TimeGenerated").asText());
+        assertThat(n.get("timestamp").asText())
+                .isEqualTo(n.get("VMConnection_TimeGenerated").asText());
     }
 
     @Test
@@ -65,7 +90,8 @@ class AlertJsonTest {
         assertThat(n.get("WindowEnd").asText()).isEqualTo("2026-11-27T11:00:00Z");
         assertThat(n.get("MatchCount").asLong()).isEqualTo(1);
         assertThat(n.get("DetectionTime").asText()).isEqualTo("2026-11-27T10:07:00Z");
-        assertThat(n.get("AlertId").asText()).isEqualTo(AlertGroups.alertId("i1", "203.0.113.7", millis("10:00")));
+        assertThat(n.get("AlertId").asText())
+                .isEqualTo(AlertGroups.alertId("i1", "203.0.113.7", millis("10:00")));
     }
 
     @Test
@@ -77,9 +103,12 @@ class AlertJsonTest {
     }
 
     @ParameterizedTest
-    @CsvSource(value = {"vm1.contoso.com|vm1|contoso.com", "vm1|vm1|", "''||", "a.b.c.d|a|b.c.d"},
-            delimiter = '|', emptyValue = "")
-    void hostNameAndDnsDomainSplitComputerAtTheFirstDot(String computer, String host, String domain) {
+    @CsvSource(
+            value = {"vm1.contoso.com|vm1|contoso.com", "vm1|vm1|", "''||", "a.b.c.d|a|b.c.d"},
+            delimiter = '|',
+            emptyValue = "")
+    void hostNameAndDnsDomainSplitComputerAtTheFirstDot(
+            String computer, String host, String domain) {
         assertThat(AlertJson.hostName(computer)).isEqualTo(host == null ? "" : host);
         assertThat(AlertJson.dnsDomain(computer)).isEqualTo(domain == null ? "" : domain);
     }
@@ -91,7 +120,8 @@ class AlertJsonTest {
         i.expiration = at("2026-12-01T00:00:00.500Z");
         i.expirationDigits = 3;
         JsonNode n = alert(c, i, c.timeGenerated, 7);
-        assertThat(n.get("VMConnection_TimeGenerated").asText()).isEqualTo("2026-11-27T10:15:00.1234567Z");
+        assertThat(n.get("VMConnection_TimeGenerated").asText())
+                .isEqualTo("2026-11-27T10:15:00.1234567Z");
         assertThat(n.get("ExpirationDateTime").asText()).isEqualTo("2026-12-01T00:00:00.500Z");
         assertThat(n.get("DetectionTime").asText()).isEqualTo("2026-11-27T10:15:00.1234567Z");
     }

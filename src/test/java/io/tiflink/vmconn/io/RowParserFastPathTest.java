@@ -1,21 +1,19 @@
 package io.tiflink.vmconn.io;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.tiflink.vmconn.demo.ConnectionGenerator;
 import io.tiflink.vmconn.demo.IocList;
 import io.tiflink.vmconn.model.InputRecord;
 import io.tiflink.vmconn.reference.Scenario;
 import io.tiflink.vmconn.reference.ScenarioGenerator;
-
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The streaming path of RowParser gives exactly the rows and dead letters of its tree path. */
 class RowParserFastPathTest {
@@ -41,9 +39,13 @@ class RowParserFastPathTest {
             for (int i = 0; i < a.size(); i++) {
                 assertThat(a.get(i).indicator).as(what).isEqualTo(e.get(i).indicator);
                 assertThat(a.get(i).connection).as(what).isEqualTo(e.get(i).connection);
-                assertThat(a.get(i).deadLetter == null).as(what).isEqualTo(e.get(i).deadLetter == null);
+                assertThat(a.get(i).deadLetter == null)
+                        .as(what)
+                        .isEqualTo(e.get(i).deadLetter == null);
                 if (e.get(i).deadLetter != null) {
-                    assertThat(a.get(i).deadLetter.reason).as(what).isEqualTo(e.get(i).deadLetter.reason);
+                    assertThat(a.get(i).deadLetter.reason)
+                            .as(what)
+                            .isEqualTo(e.get(i).deadLetter.reason);
                     assertThat(a.get(i).deadLetter.raw).as(what).isEqualTo(e.get(i).deadLetter.raw);
                 }
             }
@@ -68,19 +70,31 @@ class RowParserFastPathTest {
             sc.indicatorLines().forEach(l -> inds.add(l.getBytes(StandardCharsets.UTF_8)));
             sc.connectionLines().forEach(l -> conns.add(l.getBytes(StandardCharsets.UTF_8)));
         }
-        List<String> odd = List.of("{}", "[]", "42", "", "  ", "null", "{\"records\":[]}", "{\"records\":7}",
-                "{\"TimeGenerated\":\"2026-11-27T10:00:00Z\",\"records\":{\"a\":1}}",
-                "{\"TimeGenerated\":\"2026-11-27T10:00:00Z\",\"RemoteIp\":{\"a\":[1,2.50,true]},\"Computer\":[\"x\"]}",
-                "{\"TimeGenerated\":\"2026-11-27T10:00:00Z\",\"DestinationPort\":1.50,\"Protocol\":12345678901234,"
-                        + "\"Direction\":123456789012345678901234567890,\"ProcessName\":-0,\"SourceIp\":1e3}",
-                "{\"TimeGenerated\":\"2026-11-27T10:00:00Z\",\"IndicatorId\":\"a\",\"Active\":\" TRUE \","
-                        + "\"ConfidenceScore\":80.0,\"Active\":{\"x\":true}}",
-                "{\"TimeGenerated\":\"2026-11-27T10:00:00Z\",\"IndicatorId\":\"a\",\"Active\":true,\"Active\":1}",
-                "{\"TimeGenerated\":\"2026-11-27T10:00:00Z\",\"IndicatorId\":\"a\",\"Active\":false,\"Active\":true}",
-                "{\"TimeGenerated\":null,\"RemoteIp\":\"1.2.3.4\"}", "{\"TimeGenerated\":{\"t\":1}}",
-                "{\"TimeGenerated\":\"2026-11-27T10:00:00Z\"} trailing", "{\"TimeGenerated\":\"2026-11-27T10:00:00Z\"}}",
-                "{\"TimeGenerated\":\"2026-11-27T10:00:00Z\",}", "{\"TimeGenerated\":\"2026-11-27T10:00:00Z\"",
-                "{\"TimeGenerated\":\"2026-11-27T10:00:00Z\",\"RemoteIp\":\"\\u0031.2.3.4\"}");
+        List<String> odd =
+                List.of(
+                        "{}",
+                        "[]",
+                        "42",
+                        "",
+                        "  ",
+                        "null",
+                        "{\"records\":[]}",
+                        "{\"records\":7}",
+                        "{\"TimeGenerated\":\"2026-11-27T10:00:00Z\",\"records\":{\"a\":1}}",
+                        "{\"TimeGenerated\":\"2026-11-27T10:00:00Z\",\"RemoteIp\":{\"a\":[1,2.50,true]},\"Computer\":[\"x\"]}",
+                        "{\"TimeGenerated\":\"2026-11-27T10:00:00Z\",\"DestinationPort\":1.50,\"Protocol\":12345678901234,"
+                                + "\"Direction\":123456789012345678901234567890,\"ProcessName\":-0,\"SourceIp\":1e3}",
+                        "{\"TimeGenerated\":\"2026-11-27T10:00:00Z\",\"IndicatorId\":\"a\",\"Active\":\" TRUE \","
+                                + "\"ConfidenceScore\":80.0,\"Active\":{\"x\":true}}",
+                        "{\"TimeGenerated\":\"2026-11-27T10:00:00Z\",\"IndicatorId\":\"a\",\"Active\":true,\"Active\":1}",
+                        "{\"TimeGenerated\":\"2026-11-27T10:00:00Z\",\"IndicatorId\":\"a\",\"Active\":false,\"Active\":true}",
+                        "{\"TimeGenerated\":null,\"RemoteIp\":\"1.2.3.4\"}",
+                        "{\"TimeGenerated\":{\"t\":1}}",
+                        "{\"TimeGenerated\":\"2026-11-27T10:00:00Z\"} trailing",
+                        "{\"TimeGenerated\":\"2026-11-27T10:00:00Z\"}}",
+                        "{\"TimeGenerated\":\"2026-11-27T10:00:00Z\",}",
+                        "{\"TimeGenerated\":\"2026-11-27T10:00:00Z\"",
+                        "{\"TimeGenerated\":\"2026-11-27T10:00:00Z\",\"RemoteIp\":\"\\u0031.2.3.4\"}");
         for (String s : odd) {
             conns.add(s.getBytes(StandardCharsets.UTF_8));
             inds.add(s.getBytes(StandardCharsets.UTF_8));

@@ -1,21 +1,19 @@
 package io.tiflink.vmconn.kafka;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tiflink.vmconn.demo.ConnectionGenerator;
 import io.tiflink.vmconn.demo.IocList;
 import io.tiflink.vmconn.io.RowParser;
 import io.tiflink.vmconn.model.InputRecord;
-
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The demo's data: the public IOC list as indicator rows, and the VMConnection generator. */
 class DemoDataTest {
@@ -37,7 +35,8 @@ class DemoDataTest {
         Set<String> ids = new HashSet<>();
         for (ObjectNode row : rows) {
             ids.add(row.get("IndicatorId").asText());
-            InputRecord r = parse(RowParser.Table.INDICATORS, ConnectionGenerator.bytes(row)).get(0);
+            InputRecord r =
+                    parse(RowParser.Table.INDICATORS, ConnectionGenerator.bytes(row)).get(0);
             assertThat(r.indicator).as(row.toString()).isNotNull();
             assertThat(r.indicator.active).isTrue();
             assertThat(r.indicator.expiration).isGreaterThan(r.indicator.timeGenerated);
@@ -45,8 +44,11 @@ class DemoDataTest {
             assertThat(row.get("TimeGenerated").asText()).isEqualTo("2026-11-27T11:59:00.1234567Z");
         }
         assertThat(ids).hasSize(423);
-        ObjectNode barium = rows.stream().filter(r -> r.get("NetworkIP").asText().equals("103.99.209.78"))
-                .findFirst().orElseThrow();
+        ObjectNode barium =
+                rows.stream()
+                        .filter(r -> r.get("NetworkIP").asText().equals("103.99.209.78"))
+                        .findFirst()
+                        .orElseThrow();
         assertThat(barium.get("ActivityGroupNames").asText()).isEqualTo("Barium");
         assertThat(barium.get("Description").asText()).isEqualTo("Barium/APT41 infrastructure");
         assertThat(barium.get("Url").asText()).startsWith("https://techcommunity.microsoft.com/");
@@ -68,14 +70,21 @@ class DemoDataTest {
             if (i < 200) {
                 assertThat(row.size()).isGreaterThanOrEqualTo(40);
                 assertThat(row.get("Type").asText()).isEqualTo("VMConnection");
-                assertThat(row.get("TimeGenerated").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{7}Z");
+                assertThat(row.get("TimeGenerated").asText())
+                        .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{7}Z");
                 String dir = row.get("Direction").asText();
-                String own = dir.equals("outbound") ? row.get("SourceIp").asText() : row.get("DestinationIp").asText();
-                String remote = dir.equals("outbound") ? row.get("DestinationIp").asText()
-                        : row.get("SourceIp").asText();
+                String own =
+                        dir.equals("outbound")
+                                ? row.get("SourceIp").asText()
+                                : row.get("DestinationIp").asText();
+                String remote =
+                        dir.equals("outbound")
+                                ? row.get("DestinationIp").asText()
+                                : row.get("SourceIp").asText();
                 assertThat(own).startsWith("10.1.");
                 assertThat(remote).isEqualTo(row.get("RemoteIp").asText());
-                InputRecord r = parse(RowParser.Table.CONNECTIONS, ConnectionGenerator.bytes(row)).get(0);
+                InputRecord r =
+                        parse(RowParser.Table.CONNECTIONS, ConnectionGenerator.bytes(row)).get(0);
                 assertThat(r.connection).isNotNull();
             }
         }
@@ -94,20 +103,28 @@ class DemoDataTest {
             assertThat(r).isEqualTo(b.next(NOW));
             rows.add(r);
         }
-        assertThat(parse(RowParser.Table.CONNECTIONS, ConnectionGenerator.envelope(rows.subList(0, 4))))
-                .hasSize(4).allSatisfy(r -> assertThat(r.connection).isNotNull());
+        assertThat(
+                        parse(
+                                RowParser.Table.CONNECTIONS,
+                                ConnectionGenerator.envelope(rows.subList(0, 4))))
+                .hasSize(4)
+                .allSatisfy(r -> assertThat(r.connection).isNotNull());
         long before = a.rows();
         for (int i = 0; i < 20; i++) {
             byte[] bad = a.malformed(NOW);
-            assertThat(parse(RowParser.Table.CONNECTIONS, bad)).as(new String(bad, StandardCharsets.UTF_8))
-                    .singleElement().satisfies(r -> assertThat(r.deadLetter).isNotNull());
+            assertThat(parse(RowParser.Table.CONNECTIONS, bad))
+                    .as(new String(bad, StandardCharsets.UTF_8))
+                    .singleElement()
+                    .satisfies(r -> assertThat(r.deadLetter).isNotNull());
         }
         assertThat(a.rows()).as("bad records are not rows").isEqualTo(before);
     }
 
     @Test
     void logAnalyticsTimesHaveSevenFractionalDigits() {
-        assertThat(ConnectionGenerator.logAnalyticsTime(Instant.parse("2026-11-27T10:15:00.123456789Z")))
+        assertThat(
+                        ConnectionGenerator.logAnalyticsTime(
+                                Instant.parse("2026-11-27T10:15:00.123456789Z")))
                 .isEqualTo("2026-11-27T10:15:00.1234567Z");
         assertThat(ConnectionGenerator.logAnalyticsTime(Instant.parse("2026-11-27T10:15:00Z")))
                 .isEqualTo("2026-11-27T10:15:00.0000000Z");

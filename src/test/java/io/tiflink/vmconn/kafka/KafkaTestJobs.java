@@ -1,23 +1,21 @@
 package io.tiflink.vmconn.kafka;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tiflink.vmconn.FlinkEnvironments;
 import io.tiflink.vmconn.config.Durations;
 import io.tiflink.vmconn.io.KafkaJob;
 import io.tiflink.vmconn.reference.SpecReference;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /** The Kafka job's settings and rows as the Kafka tests use them. */
 final class KafkaTestJobs {
@@ -33,10 +31,21 @@ final class KafkaTestJobs {
             return new Names(test + "-" + COUNTER.incrementAndGet());
         }
 
-        String indicators() { return prefix + "-indicators"; }
-        String connections() { return prefix + "-connections"; }
-        String alerts() { return prefix + "-alerts"; }
-        String deadLetters() { return prefix + "-dead-letters"; }
+        String indicators() {
+            return prefix + "-indicators";
+        }
+
+        String connections() {
+            return prefix + "-connections";
+        }
+
+        String alerts() {
+            return prefix + "-alerts";
+        }
+
+        String deadLetters() {
+            return prefix + "-dead-letters";
+        }
     }
 
     /**
@@ -45,30 +54,34 @@ final class KafkaTestJobs {
      * arguments override these.
      */
     static List<String> args(KafkaBrokerExtension kafka, Names n, String... more) {
-        List<String> a = new ArrayList<>(List.of(
-                "--bootstrap-servers", kafka.bootstrapServers(),
-                "--indicators-topic", n.indicators(),
-                "--connections-topic", n.connections(),
-                "--alerts-topic", n.alerts(),
-                "--dead-letters-topic", n.deadLetters(),
-                "--group-id", n.prefix(),
-                "--transactional-id-prefix", n.prefix(),
-                "--connections-start", "earliest",
-                "--checkpoint-interval", "500ms",
-                "--idleness", "0",
-                "--parallelism", "2"));
+        List<String> a =
+                new ArrayList<>(
+                        List.of(
+                                "--bootstrap-servers", kafka.bootstrapServers(),
+                                "--indicators-topic", n.indicators(),
+                                "--connections-topic", n.connections(),
+                                "--alerts-topic", n.alerts(),
+                                "--dead-letters-topic", n.deadLetters(),
+                                "--group-id", n.prefix(),
+                                "--transactional-id-prefix", n.prefix(),
+                                "--connections-start", "earliest",
+                                "--checkpoint-interval", "500ms",
+                                "--idleness", "0",
+                                "--parallelism", "2"));
         a.addAll(List.of(more));
         return a;
     }
 
     /** The detection options for the reference's settings. */
     static List<String> detectionArgs(SpecReference.Settings s) {
-        List<String> a = new ArrayList<>(List.of(
-                "--window", Durations.format(s.window()),
-                "--lookback", Durations.format(s.lookback()),
-                "--indicator-lookback", Durations.format(s.indicatorLookback()),
-                "--out-of-orderness", Durations.format(s.outOfOrderness()),
-                "--emit", s.emitMode()));
+        List<String> a =
+                new ArrayList<>(
+                        List.of(
+                                "--window", Durations.format(s.window()),
+                                "--lookback", Durations.format(s.lookback()),
+                                "--indicator-lookback", Durations.format(s.indicatorLookback()),
+                                "--out-of-orderness", Durations.format(s.outOfOrderness()),
+                                "--emit", s.emitMode()));
         if (!s.extraExcludedCidrs().isEmpty()) {
             a.add("--exclude");
             a.add(String.join(",", s.extraExcludedCidrs()));
@@ -80,7 +93,9 @@ final class KafkaTestJobs {
         return KafkaJob.Config.parse(KafkaJob.options(false), args.toArray(new String[0]));
     }
 
-    /** The MiniClusterExtension's environment at parallelism 2, restarting quickly after a failure. */
+    /**
+     * The MiniClusterExtension's environment at parallelism 2, restarting quickly after a failure.
+     */
     static StreamExecutionEnvironment env() {
         Configuration conf = FlinkEnvironments.baseConfiguration();
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
@@ -94,8 +109,8 @@ final class KafkaTestJobs {
     // ---------------------------------------------------------------- rows
 
     /**
-     * An indicator row that moves its partition's watermark to {@code time} and is no version
-     * (its IP is private: SPEC 1.3 skips it).
+     * An indicator row that moves its partition's watermark to {@code time} and is no version (its
+     * IP is private: SPEC 1.3 skips it).
      */
     static String indicatorClock(Instant time, int n) {
         ObjectNode r = MAPPER.createObjectNode();
@@ -107,7 +122,10 @@ final class KafkaTestJobs {
         return r.toString();
     }
 
-    /** A connection row that moves its partition's watermark to {@code time} and matches nothing (empty RemoteIp). */
+    /**
+     * A connection row that moves its partition's watermark to {@code time} and matches nothing
+     * (empty RemoteIp).
+     */
     static String connectionClock(Instant time) {
         ObjectNode r = MAPPER.createObjectNode();
         r.put("TimeGenerated", time.toString());
@@ -177,8 +195,13 @@ final class KafkaTestJobs {
     static String indicatorKey(String line) {
         try {
             JsonNode n = MAPPER.readTree(line);
-            JsonNode row = n != null && n.has("records") && n.get("records").isArray() && n.get("records").size() > 0
-                    ? n.get("records").get(0) : n;
+            JsonNode row =
+                    n != null
+                                    && n.has("records")
+                                    && n.get("records").isArray()
+                                    && n.get("records").size() > 0
+                            ? n.get("records").get(0)
+                            : n;
             JsonNode id = row == null ? null : row.get("IndicatorId");
             return id != null && id.isTextual() ? id.textValue() : null;
         } catch (Exception e) {

@@ -1,7 +1,18 @@
 package io.tiflink.vmconn.kafka;
 
-import io.tiflink.vmconn.demo.LocalKafkaBroker;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tiflink.vmconn.demo.LocalKafkaBroker;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -16,19 +27,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Properties;
-import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 /**
  * The demo's broker: a real Kafka broker process (KRaft, combined mode) that starts, serves a
  * transactional producer, and leaves no process and no file behind. It runs from this test's
@@ -39,21 +37,31 @@ class LocalKafkaBrokerIT {
     @Test
     void startsServesAndLeavesNothingBehind() throws Exception {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        LocalKafkaBroker broker = LocalKafkaBroker.start(new LocalKafkaBroker.Settings().port(0)
-                .heap("256m").classpath(System.getProperty("java.class.path")).log(new PrintStream(log)));
+        LocalKafkaBroker broker =
+                LocalKafkaBroker.start(
+                        new LocalKafkaBroker.Settings()
+                                .port(0)
+                                .heap("256m")
+                                .classpath(System.getProperty("java.class.path"))
+                                .log(new PrintStream(log)));
         Path dir = broker.directory();
         List<ProcessHandle> processes = new ArrayList<>();
-        ProcessHandle.of(broker.pid()).ifPresent(p -> {
-            processes.add(p);
-            p.descendants().forEach(processes::add);
-        });
+        ProcessHandle.of(broker.pid())
+                .ifPresent(
+                        p -> {
+                            processes.add(p);
+                            p.descendants().forEach(processes::add);
+                        });
         try {
             assertThat(processes).as("guard and broker JVM").hasSizeGreaterThanOrEqualTo(2);
-            assertThat(processes.get(processes.size() - 1).info().command().orElse("")).endsWith("java");
+            assertThat(processes.get(processes.size() - 1).info().command().orElse(""))
+                    .endsWith("java");
             Properties p = new Properties();
             p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
             try (Admin admin = Admin.create(p)) {
-                admin.createTopics(List.of(new NewTopic("t", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+                admin.createTopics(List.of(new NewTopic("t", 1, (short) 1)))
+                        .all()
+                        .get(30, TimeUnit.SECONDS);
             }
             // Transactions need the transaction state log (replication factor and min ISR 1).
             Properties pp = new Properties();
@@ -70,8 +78,12 @@ class LocalKafkaBrokerIT {
             Properties cp = new Properties();
             cp.putAll(p);
             cp.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-            cp.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-            cp.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+            cp.put(
+                    ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                    StringDeserializer.class.getName());
+            cp.put(
+                    ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                    StringDeserializer.class.getName());
             try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(cp)) {
                 TopicPartition tp = new TopicPartition("t", 0);
                 consumer.assign(List.of(tp));
@@ -86,7 +98,8 @@ class LocalKafkaBrokerIT {
         } finally {
             broker.close();
         }
-        assertThat(processes).allSatisfy(h -> assertThat(h.isAlive()).as(h.info().toString()).isFalse());
+        assertThat(processes)
+                .allSatisfy(h -> assertThat(h.isAlive()).as(h.info().toString()).isFalse());
         assertThat(Files.exists(dir)).as("its directory is deleted").isFalse();
         broker.close(); // idempotent
     }

@@ -1,11 +1,10 @@
 package io.tiflink.vmconn.match;
 
-import io.tiflink.vmconn.model.Connection;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tiflink.vmconn.model.Connection;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** A packed connection reads back as it was; release 1.0.0's form still reads. */
 class BufferedConnectionTest {
@@ -39,7 +38,8 @@ class BufferedConnectionTest {
 
         Connection sparse = new Connection();
         sparse.timeGenerated = -5;
-        assertThat(BufferedConnection.packed(sparse, Long.MIN_VALUE, buffer).connection()).isEqualTo(sparse);
+        assertThat(BufferedConnection.packed(sparse, Long.MIN_VALUE, buffer).connection())
+                .isEqualTo(sparse);
     }
 
     @Test

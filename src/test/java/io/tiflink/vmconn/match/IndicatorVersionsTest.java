@@ -1,15 +1,14 @@
 package io.tiflink.vmconn.match;
 
-import io.tiflink.vmconn.model.Indicator;
-
-import org.junit.jupiter.api.Test;
-
 import static io.tiflink.vmconn.testing.Rows.DAY_NANOS;
 import static io.tiflink.vmconn.testing.Rows.at;
 import static io.tiflink.vmconn.testing.Rows.expiring;
 import static io.tiflink.vmconn.testing.Rows.indicator;
 import static io.tiflink.vmconn.testing.Rows.revoked;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tiflink.vmconn.model.Indicator;
+import org.junit.jupiter.api.Test;
 
 /** The time to live of an indicator's versions (SPEC 1.5, 1.6). */
 class IndicatorVersionsTest {
@@ -22,8 +21,10 @@ class IndicatorVersionsTest {
         Indicator a = indicator("i", IP, "10:00");
         Indicator b = indicator("i", IP, "11:00");
         Indicator c = indicator("i", IP, "10:30");
-        Indicator[] v = IndicatorVersions.insert(IndicatorVersions.insert(IndicatorVersions.insert(
-                new Indicator[0], b), a), c);
+        Indicator[] v =
+                IndicatorVersions.insert(
+                        IndicatorVersions.insert(IndicatorVersions.insert(new Indicator[0], b), a),
+                        c);
         assertThat(v).containsExactly(a, c, b);
     }
 
@@ -38,8 +39,10 @@ class IndicatorVersionsTest {
     void versionsSupersededBeforeTheHorizonAreDropped() {
         Indicator a = indicator("i", IP, "10:00");
         Indicator b = indicator("i", IP, "11:00");
-        assertThat(IndicatorVersions.prune(new Indicator[] {a, b}, at("11:30"), P)).containsExactly(b);
-        assertThat(IndicatorVersions.prune(new Indicator[] {a, b}, at("10:30"), P)).containsExactly(a, b);
+        assertThat(IndicatorVersions.prune(new Indicator[] {a, b}, at("11:30"), P))
+                .containsExactly(b);
+        assertThat(IndicatorVersions.prune(new Indicator[] {a, b}, at("10:30"), P))
+                .containsExactly(a, b);
     }
 
     @Test
@@ -53,32 +56,43 @@ class IndicatorVersionsTest {
     void indicatorLeavesIndicatorLookbackAfterItsLatestVersion() {
         Indicator a = indicator("i", IP, "2026-11-01T10:00:00Z");
         a.expiration = at("2027-06-01T00:00:00Z");
-        assertThat(IndicatorVersions.prune(new Indicator[] {a}, at("2026-11-15T10:00:00Z"), P)).hasSize(1);
-        assertThat(IndicatorVersions.prune(new Indicator[] {a}, at("2026-11-15T10:00:00.0000001Z"), P)).isEmpty();
+        assertThat(IndicatorVersions.prune(new Indicator[] {a}, at("2026-11-15T10:00:00Z"), P))
+                .hasSize(1);
+        assertThat(
+                        IndicatorVersions.prune(
+                                new Indicator[] {a}, at("2026-11-15T10:00:00.0000001Z"), P))
+                .isEmpty();
     }
 
     @Test
     void revokedLatestVersionEmptiesTheIndicatorOnceTheHorizonPassesIt() {
         Indicator a = indicator("i", IP, "10:00");
         Indicator b = revoked(indicator("i", IP, "11:00"));
-        assertThat(IndicatorVersions.prune(new Indicator[] {a, b}, at("10:30"), P)).containsExactly(a, b);
-        assertThat(IndicatorVersions.prune(new Indicator[] {a, b}, at("11:00"), P)).containsExactly(b);
-        assertThat(IndicatorVersions.prune(new Indicator[] {a, b}, at("11:00:00.0000001"), P)).isEmpty();
+        assertThat(IndicatorVersions.prune(new Indicator[] {a, b}, at("10:30"), P))
+                .containsExactly(a, b);
+        assertThat(IndicatorVersions.prune(new Indicator[] {a, b}, at("11:00"), P))
+                .containsExactly(b);
+        assertThat(IndicatorVersions.prune(new Indicator[] {a, b}, at("11:00:00.0000001"), P))
+                .isEmpty();
     }
 
     @Test
     void loneRevokedVersionStaysUntilTheHorizonPassesItSoAnOlderRowCannotReplaceIt() {
         // SPEC 1.5: an older row arriving on time is in force only until the revoking version.
         Indicator revoked = revoked(indicator("i", IP, "11:00"));
-        assertThat(IndicatorVersions.prune(new Indicator[] {revoked}, at("10:30"), P)).containsExactly(revoked);
-        assertThat(IndicatorVersions.prune(new Indicator[] {revoked}, at("11:00"), P)).containsExactly(revoked);
-        assertThat(IndicatorVersions.prune(new Indicator[] {revoked}, at("11:00:00.0000001"), P)).isEmpty();
+        assertThat(IndicatorVersions.prune(new Indicator[] {revoked}, at("10:30"), P))
+                .containsExactly(revoked);
+        assertThat(IndicatorVersions.prune(new Indicator[] {revoked}, at("11:00"), P))
+                .containsExactly(revoked);
+        assertThat(IndicatorVersions.prune(new Indicator[] {revoked}, at("11:00:00.0000001"), P))
+                .isEmpty();
     }
 
     @Test
     void expiredLatestVersionStaysUntilTheHorizonPassesIt() {
         Indicator expired = expiring(indicator("i", IP, "11:00"), "10:00");
-        assertThat(IndicatorVersions.prune(new Indicator[] {expired}, at("10:59"), P)).containsExactly(expired);
+        assertThat(IndicatorVersions.prune(new Indicator[] {expired}, at("10:59"), P))
+                .containsExactly(expired);
         assertThat(IndicatorVersions.prune(new Indicator[] {expired}, at("11:01"), P)).isEmpty();
     }
 
@@ -86,7 +100,8 @@ class IndicatorVersionsTest {
     void futureReactivationKeepsARevokedIndicator() {
         Indicator a = revoked(indicator("i", IP, "10:00"));
         Indicator b = indicator("i", IP, "12:00");
-        assertThat(IndicatorVersions.prune(new Indicator[] {a, b}, at("11:00"), P)).containsExactly(a, b);
+        assertThat(IndicatorVersions.prune(new Indicator[] {a, b}, at("11:00"), P))
+                .containsExactly(a, b);
     }
 
     @Test

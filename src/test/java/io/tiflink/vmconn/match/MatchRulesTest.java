@@ -1,16 +1,15 @@
 package io.tiflink.vmconn.match;
 
-import io.tiflink.vmconn.config.DetectionSettings;
-import io.tiflink.vmconn.model.EventTimes;
-import io.tiflink.vmconn.model.Indicator;
-
-import org.junit.jupiter.api.Test;
-
 import static io.tiflink.vmconn.testing.Rows.at;
 import static io.tiflink.vmconn.testing.Rows.expiring;
 import static io.tiflink.vmconn.testing.Rows.indicator;
 import static io.tiflink.vmconn.testing.Rows.revoked;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tiflink.vmconn.config.DetectionSettings;
+import io.tiflink.vmconn.model.EventTimes;
+import io.tiflink.vmconn.model.Indicator;
+import org.junit.jupiter.api.Test;
 
 /** SPEC 1.5, 1.6, 2.2 and 2.3 on one indicator's versions, without Flink. */
 class MatchRulesTest {
@@ -23,8 +22,13 @@ class MatchRulesTest {
         for (Indicator r : rowsInArrivalOrder) {
             versions = IndicatorVersions.insert(versions, r);
         }
-        return MatchRules.detectionTime(at(connectionTime), IP, versions, S.lookbackNanos(),
-                S.indicatorLookbackNanos(), Long.MAX_VALUE);
+        return MatchRules.detectionTime(
+                at(connectionTime),
+                IP,
+                versions,
+                S.lookbackNanos(),
+                S.indicatorLookbackNanos(),
+                Long.MAX_VALUE);
     }
 
     @Test
@@ -45,7 +49,8 @@ class MatchRulesTest {
 
     @Test
     void indicatorArrivingJustOverLookbackAfterConnectionDoesNotMatch() {
-        assertThat(detect("10:05", indicator("i", IP, "11:05:00.0000001"))).isEqualTo(MatchRules.NONE);
+        assertThat(detect("10:05", indicator("i", IP, "11:05:00.0000001")))
+                .isEqualTo(MatchRules.NONE);
     }
 
     @Test
@@ -100,7 +105,11 @@ class MatchRulesTest {
         Indicator first = indicator("i", IP, "10:00");
         Indicator second = revoked(indicator("i", IP, "10:00"));
         assertThat(detect("10:20", first, second)).isEqualTo(MatchRules.NONE);
-        assertThat(detect("10:20", revoked(indicator("i", IP, "10:00")), indicator("i", IP, "10:00")))
+        assertThat(
+                        detect(
+                                "10:20",
+                                revoked(indicator("i", IP, "10:00")),
+                                indicator("i", IP, "10:00")))
                 .isEqualTo(at("10:20"));
     }
 
@@ -130,7 +139,14 @@ class MatchRulesTest {
     @Test
     void detectionIsNotLookedForAfterTheGivenInstant() {
         Indicator[] versions = {indicator("i", IP, "10:40")};
-        assertThat(MatchRules.detectionTime(at("10:30"), IP, versions, S.lookbackNanos(),
-                S.indicatorLookbackNanos(), at("10:39"))).isEqualTo(MatchRules.NONE);
+        assertThat(
+                        MatchRules.detectionTime(
+                                at("10:30"),
+                                IP,
+                                versions,
+                                S.lookbackNanos(),
+                                S.indicatorLookbackNanos(),
+                                at("10:39")))
+                .isEqualTo(MatchRules.NONE);
     }
 }

@@ -4,17 +4,19 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The oracle's own IP address parser, canonicaliser and exclusion check (SPEC 1.2, 1.3).
- * Written independently of the production code; deliberately plain.
+ * The oracle's own IP address parser, canonicaliser and exclusion check (SPEC 1.2, 1.3). Written
+ * independently of the production code; deliberately plain.
  *
  * <p>Accepted text (after stripping surrounding white space):
+ *
  * <ul>
- *   <li>IPv4: exactly four dot-separated decimal parts, each 0..255, no leading zeros
- *       ("01.2.3.4" is rejected as ambiguous), no other forms ("1.2.3", "0x7f.0.0.1").</li>
- *   <li>IPv6: RFC 4291 text: 8 groups of 1..4 hex digits, at most one "::" standing for
- *       one or more zero groups, optionally ending in a dotted quad. No zone id ("%eth0"),
- *       no brackets, no prefix length.</li>
+ *   <li>IPv4: exactly four dot-separated decimal parts, each 0..255, no leading zeros ("01.2.3.4"
+ *       is rejected as ambiguous), no other forms ("1.2.3", "0x7f.0.0.1").
+ *   <li>IPv6: RFC 4291 text: 8 groups of 1..4 hex digits, at most one "::" standing for one or more
+ *       zero groups, optionally ending in a dotted quad. No zone id ("%eth0"), no brackets, no
+ *       prefix length.
  * </ul>
+ *
  * Anything else (including CIDR text "1.2.3.0/24") is not an IP.
  */
 public final class RefIp {
@@ -57,7 +59,8 @@ public final class RefIp {
         for (int i = 0; i < 8; i++) {
             g[i] = ((a[2 * i] & 0xff) << 8) | (a[2 * i + 1] & 0xff);
         }
-        // RFC 5952 4.2: the longest run (length >= 2) of zero groups becomes "::"; the first on a tie.
+        // RFC 5952 4.2: the longest run (length >= 2) of zero groups becomes "::"; the first on a
+        // tie.
         int bestStart = -1;
         int bestLen = 0;
         int i = 0;
@@ -135,8 +138,12 @@ public final class RefIp {
     static byte[] parseV6(String s) {
         for (int k = 0; k < s.length(); k++) {
             char c = s.charAt(k);
-            boolean ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
-                    || c == ':' || c == '.';
+            boolean ok =
+                    (c >= '0' && c <= '9')
+                            || (c >= 'a' && c <= 'f')
+                            || (c >= 'A' && c <= 'F')
+                            || c == ':'
+                            || c == '.';
             if (!ok) {
                 return null;
             }
@@ -176,7 +183,10 @@ public final class RefIp {
         return out;
     }
 
-    /** Splits a colon-separated run of groups; a dotted quad is allowed as the last element when {@code last}. */
+    /**
+     * Splits a colon-separated run of groups; a dotted quad is allowed as the last element when
+     * {@code last}.
+     */
     private static boolean groups(String s, List<Integer> out, boolean last) {
         if (s.isEmpty()) {
             return true;
@@ -246,14 +256,15 @@ public final class RefIp {
         }
     }
 
-    public static final List<Cidr> DEFAULT_EXCLUSIONS = List.of(
-            Cidr.parse("10.0.0.0/8"),
-            Cidr.parse("172.16.0.0/12"),
-            Cidr.parse("192.168.0.0/16"),
-            Cidr.parse("127.0.0.0/8"),
-            Cidr.parse("fe80::/10"),
-            Cidr.parse("::/96"),
-            Cidr.parse("fc00::/7"));
+    public static final List<Cidr> DEFAULT_EXCLUSIONS =
+            List.of(
+                    Cidr.parse("10.0.0.0/8"),
+                    Cidr.parse("172.16.0.0/12"),
+                    Cidr.parse("192.168.0.0/16"),
+                    Cidr.parse("127.0.0.0/8"),
+                    Cidr.parse("fe80::/10"),
+                    Cidr.parse("::/96"),
+                    Cidr.parse("fc00::/7"));
 
     /** SPEC 1.3: true when {@code addr} (already mapped to IPv4 when IPv4-mapped) is excluded. */
     public static boolean isExcluded(byte[] addr, List<Cidr> extra) {

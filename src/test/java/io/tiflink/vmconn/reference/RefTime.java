@@ -11,15 +11,17 @@ import java.util.regex.Pattern;
 /**
  * The oracle's own timestamp reader and writer (SPEC 3.6, 5.2).
  *
- * <p>Readable: {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}](Z|+hh:mm|-hh:mm)}, exactly that (upper-case T and Z,
- * seconds required, a JSON string with no surrounding white space). Anything else is unreadable.
+ * <p>Readable: {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}](Z|+hh:mm|-hh:mm)}, exactly that (upper-case T
+ * and Z, seconds required, a JSON string with no surrounding white space). Anything else is
+ * unreadable.
  */
 public final class RefTime {
 
     private RefTime() {}
 
-    private static final Pattern ISO = Pattern.compile(
-            "(\\d{4})-(\\d{2})-(\\d{2})T(\\d{2}):(\\d{2}):(\\d{2})(?:\\.(\\d{1,9}))?(Z|[+-]\\d{2}:\\d{2})");
+    private static final Pattern ISO =
+            Pattern.compile(
+                    "(\\d{4})-(\\d{2})-(\\d{2})T(\\d{2}):(\\d{2}):(\\d{2})(?:\\.(\\d{1,9}))?(Z|[+-]\\d{2}:\\d{2})");
 
     /** An instant together with the number of fractional digits of the text it was read from. */
     public record Stamp(Instant instant, int digits) {
@@ -48,10 +50,15 @@ public final class RefTime {
         try {
             String frac = m.group(7) == null ? "" : m.group(7);
             int nanos = frac.isEmpty() ? 0 : Integer.parseInt((frac + "000000000").substring(0, 9));
-            LocalDateTime ldt = LocalDateTime.of(
-                    Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)),
-                    Integer.parseInt(m.group(4)), Integer.parseInt(m.group(5)), Integer.parseInt(m.group(6)),
-                    nanos);
+            LocalDateTime ldt =
+                    LocalDateTime.of(
+                            Integer.parseInt(m.group(1)),
+                            Integer.parseInt(m.group(2)),
+                            Integer.parseInt(m.group(3)),
+                            Integer.parseInt(m.group(4)),
+                            Integer.parseInt(m.group(5)),
+                            Integer.parseInt(m.group(6)),
+                            nanos);
             ZoneOffset off = m.group(8).equals("Z") ? ZoneOffset.UTC : ZoneOffset.of(m.group(8));
             return new Stamp(ldt.toInstant(off), frac.length());
         } catch (DateTimeException | NumberFormatException e) {
@@ -63,9 +70,15 @@ public final class RefTime {
     public static String format(Instant t, int digits) {
         LocalDateTime ldt = LocalDateTime.ofInstant(t, ZoneOffset.UTC);
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format("%04d-%02d-%02dT%02d:%02d:%02d",
-                ldt.getYear(), ldt.getMonthValue(), ldt.getDayOfMonth(),
-                ldt.getHour(), ldt.getMinute(), ldt.getSecond()));
+        sb.append(
+                String.format(
+                        "%04d-%02d-%02dT%02d:%02d:%02d",
+                        ldt.getYear(),
+                        ldt.getMonthValue(),
+                        ldt.getDayOfMonth(),
+                        ldt.getHour(),
+                        ldt.getMinute(),
+                        ldt.getSecond()));
         if (digits > 0) {
             String nanos = String.format("%09d", ldt.getNano());
             sb.append('.').append(nanos, 0, digits);

@@ -9,8 +9,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * A generated test input: the two inputs as JSON Lines, in arrival order, plus the settings chosen for it
- * and the number of dead letters (unreadable lines, and unreadable rows inside envelopes) it contains.
+ * A generated test input: the two inputs as JSON Lines, in arrival order, plus the settings chosen
+ * for it and the number of dead letters (unreadable lines, and unreadable rows inside envelopes) it
+ * contains.
  */
 public final class Scenario {
 
@@ -24,8 +25,13 @@ public final class Scenario {
     private final int indicatorDeadLetters;
     private final int connectionDeadLetters;
 
-    public Scenario(long seed, List<String> indicatorLines, List<String> connectionLines, Settings settings,
-            int indicatorDeadLetters, int connectionDeadLetters) {
+    public Scenario(
+            long seed,
+            List<String> indicatorLines,
+            List<String> connectionLines,
+            Settings settings,
+            int indicatorDeadLetters,
+            int connectionDeadLetters) {
         this.seed = seed;
         this.indicatorLines = List.copyOf(indicatorLines);
         this.connectionLines = List.copyOf(connectionLines);
@@ -54,7 +60,13 @@ public final class Scenario {
 
     /** The same inputs with other settings (for example the other emit mode). */
     public Scenario withSettings(Settings s) {
-        return new Scenario(seed, indicatorLines, connectionLines, s, indicatorDeadLetters, connectionDeadLetters);
+        return new Scenario(
+                seed,
+                indicatorLines,
+                connectionLines,
+                s,
+                indicatorDeadLetters,
+                connectionDeadLetters);
     }
 
     public int indicatorDeadLetterCount() {
@@ -65,7 +77,10 @@ public final class Scenario {
         return connectionDeadLetters;
     }
 
-    /** Dead letters in both inputs: one per unreadable line, and one per unreadable row inside an envelope. */
+    /**
+     * Dead letters in both inputs: one per unreadable line, and one per unreadable row inside an
+     * envelope.
+     */
     public int deadLetterCount() {
         return indicatorDeadLetters + connectionDeadLetters;
     }
@@ -80,11 +95,16 @@ public final class Scenario {
         return SpecReference.analyse(indicatorLines, connectionLines, settings);
     }
 
-    /** Writes {@value #INDICATORS_FILE} and {@value #CONNECTIONS_FILE} (UTF-8, '\n' after every line) into dir. */
+    /**
+     * Writes {@value #INDICATORS_FILE} and {@value #CONNECTIONS_FILE} (UTF-8, '\n' after every
+     * line) into dir.
+     */
     public void writeTo(Path dir) throws IOException {
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve(INDICATORS_FILE), joinLines(indicatorLines), StandardCharsets.UTF_8);
-        Files.writeString(dir.resolve(CONNECTIONS_FILE), joinLines(connectionLines), StandardCharsets.UTF_8);
+        Files.writeString(
+                dir.resolve(INDICATORS_FILE), joinLines(indicatorLines), StandardCharsets.UTF_8);
+        Files.writeString(
+                dir.resolve(CONNECTIONS_FILE), joinLines(connectionLines), StandardCharsets.UTF_8);
     }
 
     private static String joinLines(List<String> lines) {
@@ -97,7 +117,16 @@ public final class Scenario {
 
     @Override
     public String toString() {
-        return "Scenario{seed=" + seed + ", indicators=" + indicatorLines.size() + " lines, connections="
-                + connectionLines.size() + " lines, deadLetters=" + deadLetterCount() + ", settings=" + settings + "}";
+        return "Scenario{seed="
+                + seed
+                + ", indicators="
+                + indicatorLines.size()
+                + " lines, connections="
+                + connectionLines.size()
+                + " lines, deadLetters="
+                + deadLetterCount()
+                + ", settings="
+                + settings
+                + "}";
     }
 }

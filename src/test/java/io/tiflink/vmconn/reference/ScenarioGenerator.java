@@ -21,12 +21,13 @@ import java.util.Random;
 import java.util.Set;
 
 /**
- * Seeded generator of awkward test inputs for the oracle and the job. The generator does not know the
- * expected alerts: it only builds situations around the SPEC's edges (the oracle decides what they give).
+ * Seeded generator of awkward test inputs for the oracle and the job. The generator does not know
+ * the expected alerts: it only builds situations around the SPEC's edges (the oracle decides what
+ * they give).
  *
  * <p>{@code size} is roughly the number of connection rows (never fewer than the stories need). The
- * timeline lies in 2026-11 (connections 11-23 .. 11-28; some indicators from 11-05). Same seed and size,
- * same scenario.
+ * timeline lies in 2026-11 (connections 11-23 .. 11-28; some indicators from 11-05). Same seed and
+ * size, same scenario.
  */
 public final class ScenarioGenerator {
 
@@ -34,8 +35,10 @@ public final class ScenarioGenerator {
     static final String TENANT = "7f3c9a52-1d4e-4b8a-9c61-2e5f0a7b8c90";
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
+
     /** A JSON null value in a row builder. */
     private static final Object JNULL = new Object();
+
     /** A column left out of the row. */
     private static final Object MISSING = new Object();
 
@@ -43,8 +46,12 @@ public final class ScenarioGenerator {
         "web-01.contoso.com", "db01", "app7.corp.fabrikam.net", "JUMPBOX",
         "k8s-node-3.eastus.cloudapp.azure.com", "vm1.", "build..agent", ""
     };
-    private static final String[] PROCESSES = {"nginx", "sqlservr", "python3", "svchost", "curl", "java", "powershell"};
-    private static final String[] LOCAL_IPS = {"10.0.1.5", "10.0.2.17", "192.168.1.20", "172.16.4.4", "fd00::20"};
+    private static final String[] PROCESSES = {
+        "nginx", "sqlservr", "python3", "svchost", "curl", "java", "powershell"
+    };
+    private static final String[] LOCAL_IPS = {
+        "10.0.1.5", "10.0.2.17", "192.168.1.20", "172.16.4.4", "fd00::20"
+    };
     private static final int[] V4_FIRST_OCTETS = {23, 31, 45, 62, 77, 91, 104, 146, 185, 193, 212};
 
     private final Random rnd;
@@ -61,12 +68,23 @@ public final class ScenarioGenerator {
     /** A row waiting to be put in arrival order (by key, then creation). */
     private record Pending(Instant key, int seq, ObjectNode row, Instant tg, boolean unusable) {}
 
-    /** A timestamp as it will be written: the instant, its fractional digits and the offset it is shown in. */
+    /**
+     * A timestamp as it will be written: the instant, its fractional digits and the offset it is
+     * shown in.
+     */
     record GT(Instant instant, int digits, ZoneOffset offset) {
         String text() {
             OffsetDateTime o = instant.atOffset(offset);
-            StringBuilder sb = new StringBuilder(String.format("%04d-%02d-%02dT%02d:%02d:%02d",
-                    o.getYear(), o.getMonthValue(), o.getDayOfMonth(), o.getHour(), o.getMinute(), o.getSecond()));
+            StringBuilder sb =
+                    new StringBuilder(
+                            String.format(
+                                    "%04d-%02d-%02dT%02d:%02d:%02d",
+                                    o.getYear(),
+                                    o.getMonthValue(),
+                                    o.getDayOfMonth(),
+                                    o.getHour(),
+                                    o.getMinute(),
+                                    o.getSecond()));
             if (digits > 0) {
                 sb.append('.').append(String.format("%09d", o.getNano()), 0, digits);
             }
@@ -84,14 +102,17 @@ public final class ScenarioGenerator {
         usedIps.add("45.9.9.9"); // named only by unreadable rows
     }
 
-    /** A scenario with connection rows out of order within the bound B and some beyond it (late). */
+    /**
+     * A scenario with connection rows out of order within the bound B and some beyond it (late).
+     */
     public static Scenario generate(long seed, int size) {
         return generate(seed, size, true);
     }
 
     /**
-     * As {@link #generate(long, int)}; with {@code withLateRows == false} no connection row arrives more than
-     * 4 minutes behind the greatest TimeGenerated before it, so nothing is late under the default B = 5 min.
+     * As {@link #generate(long, int)}; with {@code withLateRows == false} no connection row arrives
+     * more than 4 minutes behind the greatest TimeGenerated before it, so nothing is late under the
+     * default B = 5 min.
      */
     public static Scenario generate(long seed, int size, boolean withLateRows) {
         return new ScenarioGenerator(seed, size, withLateRows).build(seed);
@@ -135,29 +156,46 @@ public final class ScenarioGenerator {
         addDeadLetters(connLines, false);
 
         double r = rnd.nextDouble();
-        List<String> extra = r < 0.4 ? List.of() : r < 0.7 ? List.of("100.64.0.0/10")
-                : List.of("100.64.0.0/10", "169.254.0.0/16");
-        Settings settings = Settings.defaults()
-                .withEmitMode(rnd.nextDouble() < 0.35 ? "first" : "final")
-                .withExtraExcludedCidrs(extra);
+        List<String> extra =
+                r < 0.4
+                        ? List.of()
+                        : r < 0.7
+                                ? List.of("100.64.0.0/10")
+                                : List.of("100.64.0.0/10", "169.254.0.0/16");
+        Settings settings =
+                Settings.defaults()
+                        .withEmitMode(rnd.nextDouble() < 0.35 ? "first" : "final")
+                        .withExtraExcludedCidrs(extra);
         return new Scenario(seed, indLines, connLines, settings, indDead, connDead);
     }
 
     // ============================================================================== stories
 
-    /** An ordinary indicator and a burst of traffic to it, in one hour and across a window boundary. */
+    /**
+     * An ordinary indicator and a burst of traffic to it, in one hour and across a window boundary.
+     */
     private void plainStory() {
         byte[] ip = newIp();
         String id = newId();
         GT tg = ts(anchor());
-        addInd(ind(id, tg, placeIp(render(ip)), trueValue(), expiryAfter(tg.instant(), Duration.ofHours(6), Duration.ofDays(30)),
-                "Plain indicator"), tg.instant());
+        addInd(
+                ind(
+                        id,
+                        tg,
+                        placeIp(render(ip)),
+                        trueValue(),
+                        expiryAfter(tg.instant(), Duration.ofHours(6), Duration.ofDays(30)),
+                        "Plain indicator"),
+                tg.instant());
         Instant h = tg.instant().plus(between(Duration.ofMinutes(10), Duration.ofHours(20)));
         Instant windowStart = h.truncatedTo(ChronoUnit.HOURS);
         int n = 1 + rnd.nextInt(10);
         GT latest = null;
         for (int i = 0; i < n; i++) {
-            GT t = connTs(windowStart.plus(between(Duration.ZERO, Duration.ofHours(1).minusNanos(1))));
+            GT t =
+                    connTs(
+                            windowStart.plus(
+                                    between(Duration.ZERO, Duration.ofHours(1).minusNanos(1))));
             addConn(connTo(t, render(ip)), t, false);
             if (latest == null || t.instant().isAfter(latest.instant())) {
                 latest = t;
@@ -166,7 +204,10 @@ public final class ScenarioGenerator {
         if (rnd.nextDouble() < 0.3) { // across the window boundary
             Instant end = windowStart.plus(Duration.ofHours(1));
             GT before = connExact(end.minusNanos(100 * (1 + rnd.nextInt(20_000_000))));
-            GT at = rnd.nextBoolean() ? connExact(end) : connTs(end.plus(between(Duration.ZERO, Duration.ofSeconds(2))));
+            GT at =
+                    rnd.nextBoolean()
+                            ? connExact(end)
+                            : connTs(end.plus(between(Duration.ZERO, Duration.ofSeconds(2))));
             addConn(connTo(before, render(ip)), before, false);
             addConn(connTo(at, render(ip)), at, false);
         }
@@ -191,9 +232,19 @@ public final class ScenarioGenerator {
         byte[] ip = newIp();
         String id = newId();
         GT tg = ts(anchor());
-        addInd(ind(id, tg, placeIp(render(ip)), trueValue(), expiryAfter(tg.instant(), Duration.ofDays(5), Duration.ofDays(20)),
-                "Hot IP"), tg.instant());
-        Instant windowStart = tg.instant().truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1 + rnd.nextInt(5)));
+        addInd(
+                ind(
+                        id,
+                        tg,
+                        placeIp(render(ip)),
+                        trueValue(),
+                        expiryAfter(tg.instant(), Duration.ofDays(5), Duration.ofDays(20)),
+                        "Hot IP"),
+                tg.instant());
+        Instant windowStart =
+                tg.instant()
+                        .truncatedTo(ChronoUnit.HOURS)
+                        .plus(Duration.ofHours(1 + rnd.nextInt(5)));
         int n = 30 + rnd.nextInt(30);
         for (int i = 0; i < n; i++) {
             GT t = connTs(windowStart.plus(between(Duration.ZERO, Duration.ofMinutes(119))));
@@ -201,36 +252,80 @@ public final class ScenarioGenerator {
         }
     }
 
-    /** SPEC 1.1: the first non-empty of NetworkIP, NetworkDestinationIP, NetworkSourceIP, EmailSourceIpAddress. */
+    /**
+     * SPEC 1.1: the first non-empty of NetworkIP, NetworkDestinationIP, NetworkSourceIP,
+     * EmailSourceIpAddress.
+     */
     private void precedenceStories() {
         Instant a = anchor();
         // NetworkIP empty -> NetworkDestinationIP
         precedenceCase(a, cols("NetworkIP", "", "NetworkDestinationIP", "@x"), true);
         // NetworkIP null, NetworkDestinationIP blank -> NetworkSourceIP
-        precedenceCase(a, cols("NetworkIP", JNULL, "NetworkDestinationIP", "  ", "NetworkSourceIP", "@x"), true);
+        precedenceCase(
+                a,
+                cols("NetworkIP", JNULL, "NetworkDestinationIP", "  ", "NetworkSourceIP", "@x"),
+                true);
         // only EmailSourceIpAddress
         precedenceCase(a, cols("EmailSourceIpAddress", "@x"), true);
         // all blank but the last
-        precedenceCase(a, cols("NetworkIP", " \t", "NetworkDestinationIP", JNULL, "NetworkSourceIP", "",
-                "EmailSourceIpAddress", "@x"), true);
+        precedenceCase(
+                a,
+                cols(
+                        "NetworkIP",
+                        " \t",
+                        "NetworkDestinationIP",
+                        JNULL,
+                        "NetworkSourceIP",
+                        "",
+                        "EmailSourceIpAddress",
+                        "@x"),
+                true);
         // NetworkIP wins over NetworkDestinationIP: traffic to the other one must not match
         byte[] x = newIp();
         byte[] y = newIp();
         GT tg = ts(a.plus(between(Duration.ZERO, Duration.ofHours(6))));
-        addInd(ind(newId(), tg, cols("NetworkIP", render(x), "NetworkDestinationIP", render(y)), trueValue(),
-                expiryAfter(tg.instant(), Duration.ofDays(2), Duration.ofDays(9)), "Two IP columns"), tg.instant());
+        addInd(
+                ind(
+                        newId(),
+                        tg,
+                        cols("NetworkIP", render(x), "NetworkDestinationIP", render(y)),
+                        trueValue(),
+                        expiryAfter(tg.instant(), Duration.ofDays(2), Duration.ofDays(9)),
+                        "Two IP columns"),
+                tg.instant());
         connsAfter(tg, x, 2);
         connsAfter(tg, y, 2);
-        // The first non-empty column is not an IP: the row is unusable (no fall-through to the next column).
+        // The first non-empty column is not an IP: the row is unusable (no fall-through to the next
+        // column).
         byte[] z = newIp();
         GT tg2 = ts(a.plus(between(Duration.ZERO, Duration.ofHours(6))));
-        addInd(ind(newId(), tg2, cols("NetworkIP", "not-an-ip", "NetworkDestinationIP", render(z)), trueValue(),
-                expiryAfter(tg2.instant(), Duration.ofDays(2), Duration.ofDays(9)), "Garbage first column"), tg2.instant());
+        addInd(
+                ind(
+                        newId(),
+                        tg2,
+                        cols("NetworkIP", "not-an-ip", "NetworkDestinationIP", render(z)),
+                        trueValue(),
+                        expiryAfter(tg2.instant(), Duration.ofDays(2), Duration.ofDays(9)),
+                        "Garbage first column"),
+                tg2.instant());
         connsAfter(tg2, z, 2);
         // No IP at all
         GT tg3 = ts(a);
-        addInd(ind(newId(), tg3, cols("NetworkIP", "", "NetworkDestinationIP", " ", "NetworkSourceIP", JNULL),
-                trueValue(), expiryAfter(tg3.instant(), Duration.ofDays(2), Duration.ofDays(9)), "No IP"), tg3.instant());
+        addInd(
+                ind(
+                        newId(),
+                        tg3,
+                        cols(
+                                "NetworkIP",
+                                "",
+                                "NetworkDestinationIP",
+                                " ",
+                                "NetworkSourceIP",
+                                JNULL),
+                        trueValue(),
+                        expiryAfter(tg3.instant(), Duration.ofDays(2), Duration.ofDays(9)),
+                        "No IP"),
+                tg3.instant());
     }
 
     private void precedenceCase(Instant a, Map<String, Object> cols, boolean withTraffic) {
@@ -238,8 +333,15 @@ public final class ScenarioGenerator {
         Map<String, Object> c = new LinkedHashMap<>();
         cols.forEach((k, v) -> c.put(k, "@x".equals(v) ? render(x) : v));
         GT tg = ts(a.plus(between(Duration.ZERO, Duration.ofHours(6))));
-        addInd(ind(newId(), tg, c, trueValue(), expiryAfter(tg.instant(), Duration.ofDays(2), Duration.ofDays(9)),
-                "Precedence"), tg.instant());
+        addInd(
+                ind(
+                        newId(),
+                        tg,
+                        c,
+                        trueValue(),
+                        expiryAfter(tg.instant(), Duration.ofDays(2), Duration.ofDays(9)),
+                        "Precedence"),
+                tg.instant());
         if (withTraffic) {
             connsAfter(tg, x, 1 + rnd.nextInt(3));
         }
@@ -250,56 +352,124 @@ public final class ScenarioGenerator {
         byte[] ip = rnd.nextBoolean() ? newV6() : newV4();
         GT t1 = ts(anchor());
         GT t2 = ts(t1.instant().plus(between(Duration.ZERO, Duration.ofMinutes(30))));
-        addInd(ind(newId(), t1, cols("NetworkIP", render(ip)), trueValue(),
-                expiryAfter(t1.instant(), Duration.ofDays(3), Duration.ofDays(10)), "Same IP, first"), t1.instant());
-        addInd(ind(newId(), t2, cols("NetworkDestinationIP", render(ip)), trueValue(),
-                expiryAfter(t2.instant(), Duration.ofDays(3), Duration.ofDays(10)), "Same IP, second"), t2.instant());
+        addInd(
+                ind(
+                        newId(),
+                        t1,
+                        cols("NetworkIP", render(ip)),
+                        trueValue(),
+                        expiryAfter(t1.instant(), Duration.ofDays(3), Duration.ofDays(10)),
+                        "Same IP, first"),
+                t1.instant());
+        addInd(
+                ind(
+                        newId(),
+                        t2,
+                        cols("NetworkDestinationIP", render(ip)),
+                        trueValue(),
+                        expiryAfter(t2.instant(), Duration.ofDays(3), Duration.ofDays(10)),
+                        "Same IP, second"),
+                t2.instant());
         connsAfter(t2, ip, 2 + rnd.nextInt(4));
     }
 
-    /** SPEC 1.6: versions older than P are not live; exactly P old still is; a refresh brings it back. */
+    /**
+     * SPEC 1.6: versions older than P are not live; exactly P old still is; a refresh brings it
+     * back.
+     */
     private void oldIndicatorStory() {
         Duration p = Duration.ofDays(14);
         Instant tc = anchor();
         // too old
         byte[] a = newIp();
         GT ta = ts(tc.minus(p).minus(between(Duration.ofSeconds(1), Duration.ofDays(2))));
-        addInd(ind(newId(), ta, cols("NetworkIP", render(a)), trueValue(), exactTs(tc.plus(Duration.ofDays(30))),
-                "Too old"), ta.instant());
+        addInd(
+                ind(
+                        newId(),
+                        ta,
+                        cols("NetworkIP", render(a)),
+                        trueValue(),
+                        exactTs(tc.plus(Duration.ofDays(30))),
+                        "Too old"),
+                ta.instant());
         GT ca = connTs(tc);
         addConn(connTo(ca, render(a)), ca, false);
         // exactly P old at the connection: live (TimeGenerated >= t - P); one second later: not
         byte[] b = newIp();
         GT cb = connTs(tc);
         GT tb = exactTs(cb.instant().minus(p));
-        addInd(ind(newId(), tb, cols("NetworkIP", render(b)), trueValue(), exactTs(tc.plus(Duration.ofDays(30))),
-                "Exactly P old"), tb.instant());
+        addInd(
+                ind(
+                        newId(),
+                        tb,
+                        cols("NetworkIP", render(b)),
+                        trueValue(),
+                        exactTs(tc.plus(Duration.ofDays(30))),
+                        "Exactly P old"),
+                tb.instant());
         addConn(connTo(cb, render(b)), cb, false);
         GT cb2 = connExact(cb.instant().plusSeconds(1));
         addConn(connTo(cb2, render(b)), cb2, false);
         // old, refreshed within L after the connection: retro-match at the refresh
         byte[] c = newIp();
         String id = newId();
-        GT t0 = ts(Instant.parse("2026-11-05T08:00:00Z").plus(between(Duration.ZERO, Duration.ofDays(3))));
-        addInd(ind(id, t0, cols("NetworkIP", render(c)), trueValue(), exactTs(tc.plus(Duration.ofDays(30))),
-                "Old, refreshed v1"), t0.instant());
+        GT t0 =
+                ts(
+                        Instant.parse("2026-11-05T08:00:00Z")
+                                .plus(between(Duration.ZERO, Duration.ofDays(3))));
+        addInd(
+                ind(
+                        id,
+                        t0,
+                        cols("NetworkIP", render(c)),
+                        trueValue(),
+                        exactTs(tc.plus(Duration.ofDays(30))),
+                        "Old, refreshed v1"),
+                t0.instant());
         GT cc = connTs(tc);
         GT t1 = ts(cc.instant().plus(between(Duration.ofMinutes(1), Duration.ofMinutes(59))));
-        addInd(ind(id, t1, cols("NetworkIP", render(c)), trueValue(), exactTs(tc.plus(Duration.ofDays(30))),
-                "Old, refreshed v2"), t1.instant());
+        addInd(
+                ind(
+                        id,
+                        t1,
+                        cols("NetworkIP", render(c)),
+                        trueValue(),
+                        exactTs(tc.plus(Duration.ofDays(30))),
+                        "Old, refreshed v2"),
+                t1.instant());
         addConn(connTo(cc, render(c)), cc, false);
     }
 
     /** SPEC 1.2 / 2.1: CIDR text and garbage are not IPs. */
     private void invalidIpStory(int round) {
-        String[] bad = {"45.1.2.0/24", "2a01:4f8::/32", "1.2.3.256", "1.2.3", "not-an-ip", "2001:db8::g",
-            "1:2:3:4:5:6:7:8:9", "[2a01:4f8::1]", "1.2.3.4:443", "localhost", "1.2.3.4.5", "::ffff:1.2.3",
-            "1::2::3", "fe80::1%eth0"};
+        String[] bad = {
+            "45.1.2.0/24",
+            "2a01:4f8::/32",
+            "1.2.3.256",
+            "1.2.3",
+            "not-an-ip",
+            "2001:db8::g",
+            "1:2:3:4:5:6:7:8:9",
+            "[2a01:4f8::1]",
+            "1.2.3.4:443",
+            "localhost",
+            "1.2.3.4.5",
+            "::ffff:1.2.3",
+            "1::2::3",
+            "fe80::1%eth0"
+        };
         Instant a = anchor();
         for (String b : bad) {
             GT tg = ts(a.plus(between(Duration.ZERO, Duration.ofHours(2))));
-            addInd(ind(newId(), tg, cols("NetworkIP", b), trueValue(), exactTs(tg.instant().plus(Duration.ofDays(10))),
-                    "Invalid IP"), tg.instant());
+            addInd(
+                    ind(
+                            newId(),
+                            tg,
+                            cols("NetworkIP", b),
+                            trueValue(),
+                            exactTs(tg.instant().plus(Duration.ofDays(10))),
+                            "Invalid IP"),
+                    tg.instant());
             GT c = connTs(tg.instant().plus(between(Duration.ofMinutes(1), Duration.ofHours(3))));
             addConn(connTo(c, b), c, true);
         }
@@ -308,8 +478,15 @@ public final class ScenarioGenerator {
             for (String good : new String[] {"45.1.2.0", "1.2.0.3", "1.2.3.4", "2a01:4f8::"}) {
                 usedIps.add(good);
                 GT tg = ts(a.minus(Duration.ofHours(1)));
-                addInd(ind(newId(), tg, cols("NetworkIP", good), trueValue(),
-                        exactTs(tg.instant().plus(Duration.ofDays(10))), "Valid IP near garbage"), tg.instant());
+                addInd(
+                        ind(
+                                newId(),
+                                tg,
+                                cols("NetworkIP", good),
+                                trueValue(),
+                                exactTs(tg.instant().plus(Duration.ofDays(10))),
+                                "Valid IP near garbage"),
+                        tg.instant());
             }
             GT c = connTs(a.plus(Duration.ofMinutes(30)));
             addConn(connTo(c, "45.1.2.0/32"), c, true);
@@ -326,27 +503,86 @@ public final class ScenarioGenerator {
         byte[] a = newIp();
         String id = newId();
         GT t1 = ts(anchor());
-        GT t2 = ts(t1.instant().plus(between(Duration.ofHours(2).plusMinutes(10), Duration.ofHours(6))));
+        GT t2 =
+                ts(
+                        t1.instant()
+                                .plus(
+                                        between(
+                                                Duration.ofHours(2).plusMinutes(10),
+                                                Duration.ofHours(6))));
         GT exp = expiryAfter(t2.instant(), Duration.ofDays(3), Duration.ofDays(20));
-        Instant lateArrival = t2.instant().plus(between(Duration.ofMinutes(1), Duration.ofHours(1)));
+        Instant lateArrival =
+                t2.instant().plus(between(Duration.ofMinutes(1), Duration.ofHours(1)));
         int variant = rnd.nextInt(3);
         if (variant == 0) { // the newer row revokes; the older (active) one arrives after it
-            addIndAt(ind(id, t2, cols("NetworkIP", render(a)), falseValue(), exp, "v2 revoked"), t2.instant());
-            addIndAt(ind(id, t1, cols("NetworkIP", render(a)), trueValue(), exp, "v1 active"), lateArrival);
-            connsBetween(a, t1.instant().plus(Duration.ofMinutes(5)), t2.instant().minus(Duration.ofHours(1)), 2);
-            connsBetween(a, t2.instant().plus(Duration.ofMinutes(10)), t2.instant().plus(Duration.ofHours(2)), 2);
+            addIndAt(
+                    ind(id, t2, cols("NetworkIP", render(a)), falseValue(), exp, "v2 revoked"),
+                    t2.instant());
+            addIndAt(
+                    ind(id, t1, cols("NetworkIP", render(a)), trueValue(), exp, "v1 active"),
+                    lateArrival);
+            connsBetween(
+                    a,
+                    t1.instant().plus(Duration.ofMinutes(5)),
+                    t2.instant().minus(Duration.ofHours(1)),
+                    2);
+            connsBetween(
+                    a,
+                    t2.instant().plus(Duration.ofMinutes(10)),
+                    t2.instant().plus(Duration.ofHours(2)),
+                    2);
         } else if (variant == 1) { // the newer row changes the IP; the older one arrives after it
             byte[] b = newIp();
-            addIndAt(ind(id, t2, cols("NetworkIP", render(b)), trueValue(), exp, "v2 on B"), t2.instant());
-            addIndAt(ind(id, t1, cols("NetworkIP", render(a)), trueValue(), exp, "v1 on A"), lateArrival);
-            connsBetween(a, t1.instant().plus(Duration.ofMinutes(5)), t2.instant().minus(Duration.ofHours(1)), 2);
-            connsBetween(a, t2.instant().plus(Duration.ofMinutes(10)), t2.instant().plus(Duration.ofHours(2)), 2);
-            connsBetween(b, t2.instant().plus(Duration.ofMinutes(10)), t2.instant().plus(Duration.ofHours(2)), 2);
+            addIndAt(
+                    ind(id, t2, cols("NetworkIP", render(b)), trueValue(), exp, "v2 on B"),
+                    t2.instant());
+            addIndAt(
+                    ind(id, t1, cols("NetworkIP", render(a)), trueValue(), exp, "v1 on A"),
+                    lateArrival);
+            connsBetween(
+                    a,
+                    t1.instant().plus(Duration.ofMinutes(5)),
+                    t2.instant().minus(Duration.ofHours(1)),
+                    2);
+            connsBetween(
+                    a,
+                    t2.instant().plus(Duration.ofMinutes(10)),
+                    t2.instant().plus(Duration.ofHours(2)),
+                    2);
+            connsBetween(
+                    b,
+                    t2.instant().plus(Duration.ofMinutes(10)),
+                    t2.instant().plus(Duration.ofHours(2)),
+                    2);
         } else { // the newer row changes only the description
-            addIndAt(ind(id, t2, cols("NetworkIP", render(a)), trueValue(), exp, "v2 newer description"), t2.instant());
-            addIndAt(ind(id, t1, cols("NetworkIP", render(a)), trueValue(), exp, "v1 older description"), lateArrival);
-            connsBetween(a, t1.instant().plus(Duration.ofMinutes(5)), t2.instant().minus(Duration.ofHours(1)), 2);
-            connsBetween(a, t2.instant().plus(Duration.ofMinutes(10)), t2.instant().plus(Duration.ofHours(2)), 2);
+            addIndAt(
+                    ind(
+                            id,
+                            t2,
+                            cols("NetworkIP", render(a)),
+                            trueValue(),
+                            exp,
+                            "v2 newer description"),
+                    t2.instant());
+            addIndAt(
+                    ind(
+                            id,
+                            t1,
+                            cols("NetworkIP", render(a)),
+                            trueValue(),
+                            exp,
+                            "v1 older description"),
+                    lateArrival);
+            connsBetween(
+                    a,
+                    t1.instant().plus(Duration.ofMinutes(5)),
+                    t2.instant().minus(Duration.ofHours(1)),
+                    2);
+            connsBetween(
+                    a,
+                    t2.instant().plus(Duration.ofMinutes(10)),
+                    t2.instant().plus(Duration.ofHours(2)),
+                    2);
         }
     }
 
@@ -357,7 +593,9 @@ public final class ScenarioGenerator {
         Instant t0 = anchor();
         GT v0 = ts(t0);
         GT exp = expiryAfter(t0, Duration.ofDays(3), Duration.ofDays(20));
-        addIndAt(ind(id, v0, cols("NetworkIP", render(a)), trueValue(), exp, "before the tie"), v0.instant());
+        addIndAt(
+                ind(id, v0, cols("NetworkIP", render(a)), trueValue(), exp, "before the tie"),
+                v0.instant());
         GT x = ts(t0.plus(between(Duration.ofHours(2), Duration.ofHours(4))));
         // the same instant, sometimes written with more digits
         GT y = rnd.nextBoolean() ? x : new GT(x.instant(), Math.max(x.digits(), 7), ZoneOffset.UTC);
@@ -366,27 +604,100 @@ public final class ScenarioGenerator {
         byte[] b = variant == 0 ? newIp() : a;
         switch (variant) {
             case 0 -> { // IP differs
-                addIndAt(ind(id, x, cols("NetworkIP", render(a)), trueValue(), exp, "tie, first on A"), arrival);
-                addIndAt(ind(id, y, cols("NetworkIP", render(b)), trueValue(), exp, "tie, second on B"), arrival);
+                addIndAt(
+                        ind(
+                                id,
+                                x,
+                                cols("NetworkIP", render(a)),
+                                trueValue(),
+                                exp,
+                                "tie, first on A"),
+                        arrival);
+                addIndAt(
+                        ind(
+                                id,
+                                y,
+                                cols("NetworkIP", render(b)),
+                                trueValue(),
+                                exp,
+                                "tie, second on B"),
+                        arrival);
             }
             case 1 -> { // later arrival revokes
-                addIndAt(ind(id, x, cols("NetworkIP", render(a)), trueValue(), exp, "tie, first active"), arrival);
-                addIndAt(ind(id, y, cols("NetworkIP", render(a)), falseValue(), exp, "tie, second revoked"), arrival);
+                addIndAt(
+                        ind(
+                                id,
+                                x,
+                                cols("NetworkIP", render(a)),
+                                trueValue(),
+                                exp,
+                                "tie, first active"),
+                        arrival);
+                addIndAt(
+                        ind(
+                                id,
+                                y,
+                                cols("NetworkIP", render(a)),
+                                falseValue(),
+                                exp,
+                                "tie, second revoked"),
+                        arrival);
             }
             case 2 -> { // later arrival re-activates
-                addIndAt(ind(id, x, cols("NetworkIP", render(a)), falseValue(), exp, "tie, first revoked"), arrival);
-                addIndAt(ind(id, y, cols("NetworkIP", render(a)), trueValue(), exp, "tie, second active"), arrival);
+                addIndAt(
+                        ind(
+                                id,
+                                x,
+                                cols("NetworkIP", render(a)),
+                                falseValue(),
+                                exp,
+                                "tie, first revoked"),
+                        arrival);
+                addIndAt(
+                        ind(
+                                id,
+                                y,
+                                cols("NetworkIP", render(a)),
+                                trueValue(),
+                                exp,
+                                "tie, second active"),
+                        arrival);
             }
             default -> { // only the content differs
-                addIndAt(ind(id, x, cols("NetworkIP", render(a)), trueValue(), exp, "tie, first description"), arrival);
-                addIndAt(ind(id, y, cols("NetworkIP", render(a)), trueValue(), exp, "tie, second description"), arrival);
+                addIndAt(
+                        ind(
+                                id,
+                                x,
+                                cols("NetworkIP", render(a)),
+                                trueValue(),
+                                exp,
+                                "tie, first description"),
+                        arrival);
+                addIndAt(
+                        ind(
+                                id,
+                                y,
+                                cols("NetworkIP", render(a)),
+                                trueValue(),
+                                exp,
+                                "tie, second description"),
+                        arrival);
             }
         }
-        connsBetween(a, t0.plus(Duration.ofMinutes(1)), x.instant().minus(Duration.ofMinutes(1)), 1);
+        connsBetween(
+                a, t0.plus(Duration.ofMinutes(1)), x.instant().minus(Duration.ofMinutes(1)), 1);
         connsBetween(a, x.instant().minus(Duration.ofMinutes(50)), x.instant(), 1);
-        connsBetween(a, x.instant().plus(Duration.ofMinutes(1)), x.instant().plus(Duration.ofHours(3)), 2);
+        connsBetween(
+                a,
+                x.instant().plus(Duration.ofMinutes(1)),
+                x.instant().plus(Duration.ofHours(3)),
+                2);
         if (b != a) {
-            connsBetween(b, x.instant().plus(Duration.ofMinutes(1)), x.instant().plus(Duration.ofHours(3)), 2);
+            connsBetween(
+                    b,
+                    x.instant().plus(Duration.ofMinutes(1)),
+                    x.instant().plus(Duration.ofHours(3)),
+                    2);
         }
         GT exactly = connExact(x.instant());
         addConn(connTo(exactly, render(b)), exactly, false);
@@ -401,14 +712,34 @@ public final class ScenarioGenerator {
         GT t3 = ts(t2.instant().plus(between(Duration.ofHours(3), Duration.ofHours(6))));
         GT exp = exactTs(t1.instant().plus(Duration.ofDays(10)));
         addInd(ind(id, t1, cols("NetworkIP", render(a)), trueValue(), exp, "active"), t1.instant());
-        addInd(ind(id, t2, cols("NetworkIP", render(a)), falseValue(), exp, "revoked"), t2.instant());
-        addInd(ind(id, t3, cols("NetworkIP", render(a)), trueValue(), exp, "re-activated"), t3.instant());
-        connsBetween(a, t1.instant().plus(Duration.ofMinutes(1)), t2.instant().minus(Duration.ofMinutes(1)), 2);
-        connsBetween(a, t2.instant().plus(Duration.ofMinutes(1)), t3.instant().minus(Duration.ofMinutes(61)), 2);
-        connsBetween(a, t3.instant().minus(Duration.ofMinutes(59)), t3.instant().minus(Duration.ofMinutes(1)), 2);
+        addInd(
+                ind(id, t2, cols("NetworkIP", render(a)), falseValue(), exp, "revoked"),
+                t2.instant());
+        addInd(
+                ind(id, t3, cols("NetworkIP", render(a)), trueValue(), exp, "re-activated"),
+                t3.instant());
+        connsBetween(
+                a,
+                t1.instant().plus(Duration.ofMinutes(1)),
+                t2.instant().minus(Duration.ofMinutes(1)),
+                2);
+        connsBetween(
+                a,
+                t2.instant().plus(Duration.ofMinutes(1)),
+                t3.instant().minus(Duration.ofMinutes(61)),
+                2);
+        connsBetween(
+                a,
+                t3.instant().minus(Duration.ofMinutes(59)),
+                t3.instant().minus(Duration.ofMinutes(1)),
+                2);
         GT justOver = connExact(t3.instant().minus(Duration.ofHours(1)).minusSeconds(1));
         addConn(connTo(justOver, render(a)), justOver, false);
-        connsBetween(a, t3.instant().plus(Duration.ofMinutes(1)), t3.instant().plus(Duration.ofHours(2)), 2);
+        connsBetween(
+                a,
+                t3.instant().plus(Duration.ofMinutes(1)),
+                t3.instant().plus(Duration.ofHours(2)),
+                2);
     }
 
     /** An indicator whose IP changes between versions. */
@@ -420,17 +751,27 @@ public final class ScenarioGenerator {
         GT t2 = ts(t1.instant().plus(between(Duration.ofHours(3), Duration.ofHours(5))));
         GT exp = expiryAfter(t2.instant(), Duration.ofDays(2), Duration.ofDays(10));
         addInd(ind(id, t1, cols("NetworkIP", render(a)), trueValue(), exp, "on A"), t1.instant());
-        addInd(ind(id, t2, cols("NetworkIP", render(b)), trueValue(), exp, "moved to B"), t2.instant());
+        addInd(
+                ind(id, t2, cols("NetworkIP", render(b)), trueValue(), exp, "moved to B"),
+                t2.instant());
         Instant i2 = t2.instant();
-        connsBetween(a, t1.instant().plus(Duration.ofMinutes(30)), t1.instant().plus(Duration.ofMinutes(90)), 1);
+        connsBetween(
+                a,
+                t1.instant().plus(Duration.ofMinutes(30)),
+                t1.instant().plus(Duration.ofMinutes(90)),
+                1);
         connsBetween(a, i2.minus(Duration.ofMinutes(20)), i2.minus(Duration.ofMinutes(1)), 1);
         connsBetween(a, i2.plus(Duration.ofMinutes(1)), i2.plus(Duration.ofMinutes(50)), 1);
         connsBetween(b, i2.minus(Duration.ofMinutes(40)), i2.minus(Duration.ofMinutes(1)), 1);
         connsBetween(b, i2.plus(Duration.ofMinutes(30)), i2.plus(Duration.ofMinutes(90)), 1);
-        connsBetween(b, t1.instant().plus(Duration.ofMinutes(1)), i2.minus(Duration.ofMinutes(61)), 1);
+        connsBetween(
+                b, t1.instant().plus(Duration.ofMinutes(1)), i2.minus(Duration.ofMinutes(61)), 1);
     }
 
-    /** ExpirationDateTime: before (match), exactly at (no), after (no); unreadable; renewal within L. */
+    /**
+     * ExpirationDateTime: before (match), exactly at (no), after (no); unreadable; renewal within
+     * L.
+     */
     private void expiryStory() {
         byte[] a = newIp();
         String id = newId();
@@ -439,7 +780,9 @@ public final class ScenarioGenerator {
         Instant e = exp.instant();
         int variant = rnd.nextInt(4);
         if (variant == 0) {
-            addInd(ind(id, t1, cols("NetworkIP", render(a)), trueValue(), exp, "expires"), t1.instant());
+            addInd(
+                    ind(id, t1, cols("NetworkIP", render(a)), trueValue(), exp, "expires"),
+                    t1.instant());
             GT c1 = connTs(e.minus(between(Duration.ofMinutes(10), Duration.ofHours(1))));
             GT atExpiry = connExact(e);
             GT justBefore = connExact(e.minusNanos(100));
@@ -448,41 +791,91 @@ public final class ScenarioGenerator {
                 addConn(connTo(c, render(a)), c, false);
             }
         } else if (variant == 1) { // unreadable or missing expiry: a version, but never live
-            Object[] badExp = {"never", MISSING, "", "2026-13-01T00:00:00Z", 1767225600, JNULL, "2026-12-01 00:00:00"};
-            addInd(ind(id, t1, cols("NetworkIP", render(a)), trueValue(), badExp[rnd.nextInt(badExp.length)],
-                    "unreadable expiry"), t1.instant());
-            connsBetween(a, t1.instant().plus(Duration.ofMinutes(1)), t1.instant().plus(Duration.ofHours(3)), 2);
-        } else if (variant == 2) { // expires 20 min after it is created; traffic 30 min before: retro-match
+            Object[] badExp = {
+                "never",
+                MISSING,
+                "",
+                "2026-13-01T00:00:00Z",
+                1767225600,
+                JNULL,
+                "2026-12-01 00:00:00"
+            };
+            addInd(
+                    ind(
+                            id,
+                            t1,
+                            cols("NetworkIP", render(a)),
+                            trueValue(),
+                            badExp[rnd.nextInt(badExp.length)],
+                            "unreadable expiry"),
+                    t1.instant());
+            connsBetween(
+                    a,
+                    t1.instant().plus(Duration.ofMinutes(1)),
+                    t1.instant().plus(Duration.ofHours(3)),
+                    2);
+        } else if (variant
+                == 2) { // expires 20 min after it is created; traffic 30 min before: retro-match
             GT shortExp = exactTs(t1.instant().plus(Duration.ofMinutes(20)));
-            addInd(ind(id, t1, cols("NetworkIP", render(a)), trueValue(), shortExp, "short-lived"), t1.instant());
+            addInd(
+                    ind(id, t1, cols("NetworkIP", render(a)), trueValue(), shortExp, "short-lived"),
+                    t1.instant());
             GT before = connTs(t1.instant().minus(Duration.ofMinutes(30)));
             GT after = connTs(t1.instant().plus(Duration.ofMinutes(25)));
             addConn(connTo(before, render(a)), before, false);
             addConn(connTo(after, render(a)), after, false);
         } else { // expires, then renewed: traffic in the gap within L before the renewal matches
             GT t2 = ts(e.plus(between(Duration.ofHours(2), Duration.ofHours(3))));
-            addInd(ind(id, t1, cols("NetworkIP", render(a)), trueValue(), exp, "expires"), t1.instant());
-            addInd(ind(id, t2, cols("NetworkIP", render(a)), trueValue(),
-                    expiryAfter(t2.instant(), Duration.ofDays(1), Duration.ofDays(5)), "renewed"), t2.instant());
-            connsBetween(a, e.plus(Duration.ofMinutes(1)), t2.instant().minus(Duration.ofMinutes(61)), 1);
-            connsBetween(a, t2.instant().minus(Duration.ofMinutes(59)), t2.instant().minus(Duration.ofMinutes(1)), 2);
+            addInd(
+                    ind(id, t1, cols("NetworkIP", render(a)), trueValue(), exp, "expires"),
+                    t1.instant());
+            addInd(
+                    ind(
+                            id,
+                            t2,
+                            cols("NetworkIP", render(a)),
+                            trueValue(),
+                            expiryAfter(t2.instant(), Duration.ofDays(1), Duration.ofDays(5)),
+                            "renewed"),
+                    t2.instant());
+            connsBetween(
+                    a,
+                    e.plus(Duration.ofMinutes(1)),
+                    t2.instant().minus(Duration.ofMinutes(61)),
+                    1);
+            connsBetween(
+                    a,
+                    t2.instant().minus(Duration.ofMinutes(59)),
+                    t2.instant().minus(Duration.ofMinutes(1)),
+                    2);
         }
     }
 
-    /** SPEC 2.2: an indicator arriving up to L after the connection (exactly L included), not beyond. */
+    /**
+     * SPEC 2.2: an indicator arriving up to L after the connection (exactly L included), not
+     * beyond.
+     */
     private void retroStory() {
         byte[] a = newIp();
         String id = newId();
         GT ti = ts(anchor());
         Instant t = ti.instant();
-        addInd(ind(id, ti, cols("NetworkIP", render(a)), trueValue(),
-                expiryAfter(t, Duration.ofDays(1), Duration.ofDays(10)), "arrives after the traffic"), t);
-        List<GT> cs = List.of(
-                connExact(t.minus(Duration.ofHours(1))),
-                connExact(t.minus(Duration.ofHours(1)).minusSeconds(1)),
-                connExact(t.minus(Duration.ofHours(1)).minusNanos(100)),
-                connTs(t.minus(between(Duration.ofMinutes(1), Duration.ofMinutes(59)))),
-                connTs(t.minus(between(Duration.ofMinutes(1), Duration.ofMinutes(59)))));
+        addInd(
+                ind(
+                        id,
+                        ti,
+                        cols("NetworkIP", render(a)),
+                        trueValue(),
+                        expiryAfter(t, Duration.ofDays(1), Duration.ofDays(10)),
+                        "arrives after the traffic"),
+                t);
+        List<GT> cs =
+                List.of(
+                        connExact(t.minus(Duration.ofHours(1))),
+                        connExact(t.minus(Duration.ofHours(1)).minusSeconds(1)),
+                        connExact(t.minus(Duration.ofHours(1)).minusNanos(100)),
+                        connTs(t.minus(between(Duration.ofMinutes(1), Duration.ofMinutes(59)))),
+                        connTs(t.minus(between(Duration.ofMinutes(1), Duration.ofMinutes(59)))));
         for (GT c : cs) {
             addConn(connTo(c, render(a)), c, false);
         }
@@ -490,17 +883,47 @@ public final class ScenarioGenerator {
 
     /** SPEC 1.3: excluded IPs never alert. */
     private void excludedIpStory() {
-        String[] excluded = {"10.1.2.3", "10.255.255.255", "172.16.0.1", "172.31.255.254", "192.168.7.7",
-            "127.0.0.1", "127.255.0.9", "fe80::1", "FE80::ABCD:1", "febf:ffff::1", "::1", "::", "::2",
-            "::1.2.3.4", "fc00::5", "fd12:3456:789a::1", "FDFF::1", "::ffff:192.168.1.1", "::ffff:10.0.0.1",
-            "::FFFF:127.0.0.1", "0:0:0:0:0:0:0:1", " 10.9.9.9 "};
+        String[] excluded = {
+            "10.1.2.3",
+            "10.255.255.255",
+            "172.16.0.1",
+            "172.31.255.254",
+            "192.168.7.7",
+            "127.0.0.1",
+            "127.255.0.9",
+            "fe80::1",
+            "FE80::ABCD:1",
+            "febf:ffff::1",
+            "::1",
+            "::",
+            "::2",
+            "::1.2.3.4",
+            "fc00::5",
+            "fd12:3456:789a::1",
+            "FDFF::1",
+            "::ffff:192.168.1.1",
+            "::ffff:10.0.0.1",
+            "::FFFF:127.0.0.1",
+            "0:0:0:0:0:0:0:1",
+            " 10.9.9.9 "
+        };
         Instant a = anchor();
         for (String x : excluded) {
             GT tg = ts(a.plus(between(Duration.ZERO, Duration.ofHours(3))));
-            addInd(ind(newId(), tg, cols("NetworkIP", x), trueValue(), exactTs(tg.instant().plus(Duration.ofDays(10))),
-                    "Excluded IP"), tg.instant());
+            addInd(
+                    ind(
+                            newId(),
+                            tg,
+                            cols("NetworkIP", x),
+                            trueValue(),
+                            exactTs(tg.instant().plus(Duration.ofDays(10))),
+                            "Excluded IP"),
+                    tg.instant());
             for (int i = 0; i < 2; i++) {
-                GT c = connTs(tg.instant().plus(between(Duration.ofMinutes(1), Duration.ofHours(3))));
+                GT c =
+                        connTs(
+                                tg.instant()
+                                        .plus(between(Duration.ofMinutes(1), Duration.ofHours(3))));
                 addConn(connTo(c, x), c, false);
             }
         }
@@ -508,9 +931,26 @@ public final class ScenarioGenerator {
 
     /** Just outside the excluded ranges: these do alert. */
     private void boundaryIpStory() {
-        String[] near = {"172.15.255.255", "172.32.0.1", "11.0.0.1", "9.255.255.255", "192.169.0.1",
-            "192.167.255.255", "126.255.255.255", "128.0.0.1", "0.0.0.0", "255.255.255.255", "fec0::1", "fe7f::1",
-            "fbff::1", "fe00::1", "::1:0:0:1", "::ffff:8.8.8.8", "64:ff9b::1.2.3.4", "FE00::0001"};
+        String[] near = {
+            "172.15.255.255",
+            "172.32.0.1",
+            "11.0.0.1",
+            "9.255.255.255",
+            "192.169.0.1",
+            "192.167.255.255",
+            "126.255.255.255",
+            "128.0.0.1",
+            "0.0.0.0",
+            "255.255.255.255",
+            "fec0::1",
+            "fe7f::1",
+            "fbff::1",
+            "fe00::1",
+            "::1:0:0:1",
+            "::ffff:8.8.8.8",
+            "64:ff9b::1.2.3.4",
+            "FE00::0001"
+        };
         Instant a = anchor();
         for (String x : near) {
             String canonical = RefIp.canonical(x);
@@ -518,8 +958,15 @@ public final class ScenarioGenerator {
                 continue;
             }
             GT tg = ts(a.plus(between(Duration.ZERO, Duration.ofHours(3))));
-            addInd(ind(newId(), tg, cols("NetworkIP", x), trueValue(), exactTs(tg.instant().plus(Duration.ofDays(10))),
-                    "Near an excluded range"), tg.instant());
+            addInd(
+                    ind(
+                            newId(),
+                            tg,
+                            cols("NetworkIP", x),
+                            trueValue(),
+                            exactTs(tg.instant().plus(Duration.ofDays(10))),
+                            "Near an excluded range"),
+                    tg.instant());
             GT c = connTs(tg.instant().plus(between(Duration.ofMinutes(1), Duration.ofHours(3))));
             addConn(connTo(c, rnd.nextBoolean() ? x : canonical), c, false);
         }
@@ -528,11 +975,21 @@ public final class ScenarioGenerator {
     /** Ranges the rule does not exclude but a setting may add (100.64.0.0/10, 169.254.0.0/16). */
     private void settingsDependentIpStory() {
         Instant a = anchor();
-        for (String x : new String[] {"100.64.5.5", "100.127.255.1", "169.254.10.10", "::ffff:100.64.0.1"}) {
+        for (String x :
+                new String[] {
+                    "100.64.5.5", "100.127.255.1", "169.254.10.10", "::ffff:100.64.0.1"
+                }) {
             usedIps.add(RefIp.canonical(x));
             GT tg = ts(a.plus(between(Duration.ZERO, Duration.ofHours(3))));
-            addInd(ind(newId(), tg, cols("NetworkIP", x), trueValue(), exactTs(tg.instant().plus(Duration.ofDays(10))),
-                    "Settings-dependent"), tg.instant());
+            addInd(
+                    ind(
+                            newId(),
+                            tg,
+                            cols("NetworkIP", x),
+                            trueValue(),
+                            exactTs(tg.instant().plus(Duration.ofDays(10))),
+                            "Settings-dependent"),
+                    tg.instant());
             GT c = connTs(tg.instant().plus(between(Duration.ofMinutes(1), Duration.ofHours(3))));
             addConn(connTo(c, RefIp.canonical(x)), c, false);
         }
@@ -540,13 +997,22 @@ public final class ScenarioGenerator {
 
     /** Active as JSON true, as strings of any case, and values that are not true. */
     private void activeVariantsStory() {
-        Object[] values = {true, "true", "TRUE", "True", " true", "yes", 1, "1", false, "false", MISSING, JNULL};
+        Object[] values = {
+            true, "true", "TRUE", "True", " true", "yes", 1, "1", false, "false", MISSING, JNULL
+        };
         Instant a = anchor();
         for (Object v : values) {
             byte[] ip = newIp();
             GT tg = ts(a.plus(between(Duration.ZERO, Duration.ofHours(3))));
-            addInd(ind(newId(), tg, cols("NetworkIP", render(ip)), v, exactTs(tg.instant().plus(Duration.ofDays(10))),
-                    "Active variant"), tg.instant());
+            addInd(
+                    ind(
+                            newId(),
+                            tg,
+                            cols("NetworkIP", render(ip)),
+                            v,
+                            exactTs(tg.instant().plus(Duration.ofDays(10))),
+                            "Active variant"),
+                    tg.instant());
             connsAfter(tg, ip, 1);
         }
     }
@@ -565,14 +1031,22 @@ public final class ScenarioGenerator {
         } else {
             remote = "fe80::" + Integer.toHexString(1 + rnd.nextInt(0xffff));
         }
-        GT t = connTs(BASE.minus(Duration.ofHours(12)).plus(between(Duration.ZERO, Duration.ofDays(4))));
+        GT t =
+                connTs(
+                        BASE.minus(Duration.ofHours(12))
+                                .plus(between(Duration.ZERO, Duration.ofDays(4))));
         addConn(connTo(t, remote), t, false);
     }
 
-    // ============================================================================== traffic helpers
+    // ============================================================================== traffic
+    // helpers
 
     private void connsAfter(GT tg, byte[] ip, int n) {
-        connsBetween(ip, tg.instant().plus(Duration.ofMinutes(1)), tg.instant().plus(Duration.ofHours(5)), n);
+        connsBetween(
+                ip,
+                tg.instant().plus(Duration.ofMinutes(1)),
+                tg.instant().plus(Duration.ofHours(5)),
+                n);
     }
 
     private void connsBetween(byte[] ip, Instant from, Instant to, int n) {
@@ -590,17 +1064,29 @@ public final class ScenarioGenerator {
 
     // ============================================================================== row builders
 
-    private ObjectNode ind(String id, GT tg, Map<String, Object> ipCols, Object active, Object expiry, String description) {
+    private ObjectNode ind(
+            String id,
+            GT tg,
+            Map<String, Object> ipCols,
+            Object active,
+            Object expiry,
+            String description) {
         ObjectNode r = MAPPER.createObjectNode();
         r.put("TenantId", TENANT);
         r.put("TimeGenerated", tg.text());
         r.put("SourceSystem", pick("SecurityGraph", "Azure Sentinel", "TAXII"));
         r.put("Action", "alert");
         r.put("Description", description);
-        r.put("ActivityGroupNames", pick("", "[\"APT28\"]", "Storm-0558", "[\"FIN7\",\"Carbanak\"]"));
+        r.put(
+                "ActivityGroupNames",
+                pick("", "[\"APT28\"]", "Storm-0558", "[\"FIN7\",\"Carbanak\"]"));
         r.put("IndicatorId", id);
         r.put("ThreatType", pick("Botnet", "C2", "MaliciousUrl", "WatchList"));
-        r.put("Url", rnd.nextDouble() < 0.4 ? "" : "http://bad-" + rnd.nextInt(1000) + ".example/path?q=1");
+        r.put(
+                "Url",
+                rnd.nextDouble() < 0.4
+                        ? ""
+                        : "http://bad-" + rnd.nextInt(1000) + ".example/path?q=1");
         double s = rnd.nextDouble();
         int score = 50 + rnd.nextInt(50);
         if (s < 0.55) {
@@ -694,7 +1180,15 @@ public final class ScenarioGenerator {
             byte[] other = newIp();
             return cols("NetworkDestinationIP", ip, "NetworkSourceIP", render(other));
         }
-        return cols("NetworkIP", " \t", "NetworkDestinationIP", JNULL, "NetworkSourceIP", "", "EmailSourceIpAddress", ip);
+        return cols(
+                "NetworkIP",
+                " \t",
+                "NetworkDestinationIP",
+                JNULL,
+                "NetworkSourceIP",
+                "",
+                "EmailSourceIpAddress",
+                ip);
     }
 
     private void put(ObjectNode r, String field, Object v) {
@@ -756,8 +1250,12 @@ public final class ScenarioGenerator {
 
     private byte[] newV4() {
         while (true) {
-            byte[] a = {(byte) V4_FIRST_OCTETS[rnd.nextInt(V4_FIRST_OCTETS.length)], (byte) rnd.nextInt(256),
-                (byte) rnd.nextInt(256), (byte) (1 + rnd.nextInt(254))};
+            byte[] a = {
+                (byte) V4_FIRST_OCTETS[rnd.nextInt(V4_FIRST_OCTETS.length)],
+                (byte) rnd.nextInt(256),
+                (byte) rnd.nextInt(256),
+                (byte) (1 + rnd.nextInt(254))
+            };
             if (usedIps.add(RefIp.format(a))) {
                 return a;
             }
@@ -770,7 +1268,10 @@ public final class ScenarioGenerator {
             g[0] = 0x2a00 + rnd.nextInt(16);
             g[1] = rnd.nextInt(0x10000);
             for (int i = 2; i < 8; i++) {
-                g[i] = rnd.nextDouble() < 0.45 ? 0 : rnd.nextDouble() < 0.3 ? rnd.nextInt(0x10) : rnd.nextInt(0x10000);
+                g[i] =
+                        rnd.nextDouble() < 0.45
+                                ? 0
+                                : rnd.nextDouble() < 0.3 ? rnd.nextInt(0x10) : rnd.nextInt(0x10000);
             }
             if (g[7] == 0) {
                 g[7] = 1 + rnd.nextInt(0xff);
@@ -791,7 +1292,11 @@ public final class ScenarioGenerator {
         double r = rnd.nextDouble();
         if (a.length == 4) {
             String ip = RefIp.format(a);
-            String hex = String.format("%x:%x", ((a[0] & 0xff) << 8) | (a[1] & 0xff), ((a[2] & 0xff) << 8) | (a[3] & 0xff));
+            String hex =
+                    String.format(
+                            "%x:%x",
+                            ((a[0] & 0xff) << 8) | (a[1] & 0xff),
+                            ((a[2] & 0xff) << 8) | (a[3] & 0xff));
             if (r < 0.62) {
                 return ip;
             } else if (r < 0.70) {
@@ -879,7 +1384,8 @@ public final class ScenarioGenerator {
         if (rnd.nextDouble() >= 0.04) {
             return ZoneOffset.UTC;
         }
-        return pick(ZoneOffset.ofHours(1), ZoneOffset.ofHours(-5), ZoneOffset.ofHoursMinutes(5, 30));
+        return pick(
+                ZoneOffset.ofHours(1), ZoneOffset.ofHours(-5), ZoneOffset.ofHoursMinutes(5, 30));
     }
 
     private static Instant truncate(Instant t, int digits) {
@@ -936,14 +1442,18 @@ public final class ScenarioGenerator {
         inds.add(new Pending(key, seq++, row, null, false));
     }
 
-    /** An indicator that arrives exactly at the given key (rows with equal keys keep creation order). */
+    /**
+     * An indicator that arrives exactly at the given key (rows with equal keys keep creation
+     * order).
+     */
     private void addIndAt(ObjectNode row, Instant arrivalKey) {
         inds.add(new Pending(arrivalKey, seq++, row, null, false));
     }
 
     /**
-     * Connections arrive mostly in order, some up to 4 minutes behind (on time), some 6 to 45 minutes behind
-     * (late). Rows without a usable RemoteIp are always a little behind, so that they rarely raise the maximum.
+     * Connections arrive mostly in order, some up to 4 minutes behind (on time), some 6 to 45
+     * minutes behind (late). Rows without a usable RemoteIp are always a little behind, so that
+     * they rarely raise the maximum.
      */
     private void addConn(ObjectNode row, GT tg, boolean unusable) {
         Duration delay;
@@ -967,9 +1477,9 @@ public final class ScenarioGenerator {
     }
 
     /**
-     * Whether rows with an unusable RemoteIp take part in the late marking (SPEC 4.4) is not something the
-     * job should be tested on: drop the ones that would raise the running maximum, so the answer is the same
-     * either way.
+     * Whether rows with an unusable RemoteIp take part in the late marking (SPEC 4.4) is not
+     * something the job should be tested on: drop the ones that would raise the running maximum, so
+     * the answer is the same either way.
      */
     private static List<Pending> dropUnusableRowsThatRaiseTheMax(List<Pending> ordered) {
         List<Pending> out = new ArrayList<>();
@@ -1005,7 +1515,9 @@ public final class ScenarioGenerator {
                     ObjectNode bad = MAPPER.createObjectNode();
                     bad.put("Computer", "no-time.contoso.com");
                     bad.put("RemoteIp", "45.9.9.9");
-                    records.insert(rnd.nextInt(records.size() + 1), rnd.nextBoolean() ? MAPPER.getNodeFactory().numberNode(17) : bad);
+                    records.insert(
+                            rnd.nextInt(records.size() + 1),
+                            rnd.nextBoolean() ? MAPPER.getNodeFactory().numberNode(17) : bad);
                     if (indicators) {
                         indDead++;
                     } else {
@@ -1023,24 +1535,29 @@ public final class ScenarioGenerator {
     }
 
     private void addDeadLetters(List<String> lines, boolean indicators) {
-        List<String> bad = new ArrayList<>(List.of(
-                "this is not json",
-                "[{\"TimeGenerated\":\"2026-11-25T10:00:00Z\"}]",
-                "42",
-                "null",
-                "{\"TimeGenerated\":\"2026-11-25T10:00:00Z\",",
-                "{\"TimeGenerated\":\"2026-11-31T10:00:00Z\",\"IndicatorId\":\"dl-bad-date\",\"NetworkIP\":\"45.9.9.9\","
-                        + "\"RemoteIp\":\"45.9.9.9\",\"Active\":true,\"ExpirationDateTime\":\"2026-12-30T00:00:00Z\"}",
-                "{\"TimeGenerated\":1764064800,\"IndicatorId\":\"dl-number-time\",\"RemoteIp\":\"45.9.9.9\"}",
-                "{\"TimeGenerated\":\"yesterday\",\"IndicatorId\":\"dl-word-time\",\"RemoteIp\":\"45.9.9.9\"}",
-                "{\"IndicatorId\":\"dl-no-time\",\"NetworkIP\":\"45.9.9.9\",\"RemoteIp\":\"45.9.9.9\"}",
-                "{\"records\":\"not an array\"}"));
+        List<String> bad =
+                new ArrayList<>(
+                        List.of(
+                                "this is not json",
+                                "[{\"TimeGenerated\":\"2026-11-25T10:00:00Z\"}]",
+                                "42",
+                                "null",
+                                "{\"TimeGenerated\":\"2026-11-25T10:00:00Z\",",
+                                "{\"TimeGenerated\":\"2026-11-31T10:00:00Z\",\"IndicatorId\":\"dl-bad-date\",\"NetworkIP\":\"45.9.9.9\","
+                                        + "\"RemoteIp\":\"45.9.9.9\",\"Active\":true,\"ExpirationDateTime\":\"2026-12-30T00:00:00Z\"}",
+                                "{\"TimeGenerated\":1764064800,\"IndicatorId\":\"dl-number-time\",\"RemoteIp\":\"45.9.9.9\"}",
+                                "{\"TimeGenerated\":\"yesterday\",\"IndicatorId\":\"dl-word-time\",\"RemoteIp\":\"45.9.9.9\"}",
+                                "{\"IndicatorId\":\"dl-no-time\",\"NetworkIP\":\"45.9.9.9\",\"RemoteIp\":\"45.9.9.9\"}",
+                                "{\"records\":\"not an array\"}"));
         if (indicators) {
-            bad.add("{\"TimeGenerated\":\"2026-11-25T10:00:00Z\",\"NetworkIP\":\"45.9.9.9\",\"Active\":true,"
-                    + "\"ExpirationDateTime\":\"2026-12-30T00:00:00Z\"}");
-            bad.add("{\"TimeGenerated\":\"2026-11-25T10:00:00Z\",\"IndicatorId\":\"   \",\"NetworkIP\":\"45.9.9.9\","
-                    + "\"Active\":true,\"ExpirationDateTime\":\"2026-12-30T00:00:00Z\"}");
-            bad.add("{\"TimeGenerated\":\"2026-11-25T10:00:00Z\",\"IndicatorId\":null,\"NetworkIP\":\"45.9.9.9\"}");
+            bad.add(
+                    "{\"TimeGenerated\":\"2026-11-25T10:00:00Z\",\"NetworkIP\":\"45.9.9.9\",\"Active\":true,"
+                            + "\"ExpirationDateTime\":\"2026-12-30T00:00:00Z\"}");
+            bad.add(
+                    "{\"TimeGenerated\":\"2026-11-25T10:00:00Z\",\"IndicatorId\":\"   \",\"NetworkIP\":\"45.9.9.9\","
+                            + "\"Active\":true,\"ExpirationDateTime\":\"2026-12-30T00:00:00Z\"}");
+            bad.add(
+                    "{\"TimeGenerated\":\"2026-11-25T10:00:00Z\",\"IndicatorId\":null,\"NetworkIP\":\"45.9.9.9\"}");
         }
         for (String b : bad) {
             lines.add(rnd.nextInt(lines.size() + 1), b);

@@ -31,9 +31,9 @@ import java.util.regex.Pattern;
 /**
  * An independent, deliberately simple reference implementation of SPEC.md, used as a test oracle.
  *
- * <p>It reads every row of both inputs, then computes the alerts with plain loops, as literally as the
- * SPEC text allows. It knows nothing of watermarks or state: the only use it makes of arrival order is
- * the tie rule of SPEC 1.5 (indicators) and the late marking of SPEC 4.4 (connections).
+ * <p>It reads every row of both inputs, then computes the alerts with plain loops, as literally as
+ * the SPEC text allows. It knows nothing of watermarks or state: the only use it makes of arrival
+ * order is the tie rule of SPEC 1.5 (indicators) and the late marking of SPEC 4.4 (connections).
  */
 public final class SpecReference {
 
@@ -44,9 +44,16 @@ public final class SpecReference {
     static final List<String> IP_COLUMNS =
             List.of("NetworkIP", "NetworkDestinationIP", "NetworkSourceIP", "EmailSourceIpAddress");
 
-    static final List<String> TUPLE_COLUMNS = List.of(
-            "Computer", "Direction", "ProcessName", "SourceIp", "DestinationIp", "RemoteIp", "Protocol",
-            "DestinationPort");
+    static final List<String> TUPLE_COLUMNS =
+            List.of(
+                    "Computer",
+                    "Direction",
+                    "ProcessName",
+                    "SourceIp",
+                    "DestinationIp",
+                    "RemoteIp",
+                    "Protocol",
+                    "DestinationPort");
 
     private static final ObjectMapper MAPPER =
             new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -55,8 +62,8 @@ public final class SpecReference {
     // ------------------------------------------------------------------------------------ settings
 
     /**
-     * The job settings the oracle needs. {@code emitMode} is "final" or "first".
-     * {@code extraExcludedCidrs} are added to the default exclusions of SPEC 1.3.
+     * The job settings the oracle needs. {@code emitMode} is "final" or "first". {@code
+     * extraExcludedCidrs} are added to the default exclusions of SPEC 1.3.
      */
     public record Settings(
             Duration window,
@@ -78,16 +85,23 @@ public final class SpecReference {
         }
 
         public static Settings defaults() {
-            return new Settings(Duration.ofHours(1), Duration.ofHours(1), Duration.ofDays(14),
-                    Duration.ofMinutes(5), "final", List.of());
+            return new Settings(
+                    Duration.ofHours(1),
+                    Duration.ofHours(1),
+                    Duration.ofDays(14),
+                    Duration.ofMinutes(5),
+                    "final",
+                    List.of());
         }
 
         public Settings withWindow(Duration w) {
-            return new Settings(w, lookback, indicatorLookback, outOfOrderness, emitMode, extraExcludedCidrs);
+            return new Settings(
+                    w, lookback, indicatorLookback, outOfOrderness, emitMode, extraExcludedCidrs);
         }
 
         public Settings withLookback(Duration l) {
-            return new Settings(window, l, indicatorLookback, outOfOrderness, emitMode, extraExcludedCidrs);
+            return new Settings(
+                    window, l, indicatorLookback, outOfOrderness, emitMode, extraExcludedCidrs);
         }
 
         public Settings withIndicatorLookback(Duration p) {
@@ -95,23 +109,26 @@ public final class SpecReference {
         }
 
         public Settings withOutOfOrderness(Duration b) {
-            return new Settings(window, lookback, indicatorLookback, b, emitMode, extraExcludedCidrs);
+            return new Settings(
+                    window, lookback, indicatorLookback, b, emitMode, extraExcludedCidrs);
         }
 
         public Settings withEmitMode(String mode) {
-            return new Settings(window, lookback, indicatorLookback, outOfOrderness, mode, extraExcludedCidrs);
+            return new Settings(
+                    window, lookback, indicatorLookback, outOfOrderness, mode, extraExcludedCidrs);
         }
 
         public Settings withExtraExcludedCidrs(List<String> cidrs) {
-            return new Settings(window, lookback, indicatorLookback, outOfOrderness, emitMode, cidrs);
+            return new Settings(
+                    window, lookback, indicatorLookback, outOfOrderness, emitMode, cidrs);
         }
     }
 
     // ------------------------------------------------------------------------------------ result
 
     /**
-     * Everything the oracle computed. {@code counters} holds, by reason, the rows that were readable
-     * but unusable or skipped: indicator.noIp, indicator.invalidIp, indicator.excludedIp,
+     * Everything the oracle computed. {@code counters} holds, by reason, the rows that were
+     * readable but unusable or skipped: indicator.noIp, indicator.invalidIp, indicator.excludedIp,
      * connection.emptyRemoteIp, connection.invalidRemoteIp.
      */
     public record Result(
@@ -131,33 +148,48 @@ public final class SpecReference {
         }
     }
 
-    // ------------------------------------------------------------------------------------ internal rows
+    // ------------------------------------------------------------------------------------ internal
+    // rows
 
     /** A usable indicator row: one version of an indicator (SPEC 1.4). */
-    record Version(int arrival, String id, Stamp tg, String ip, boolean active, Stamp expiry, ObjectNode row) {}
+    record Version(
+            int arrival,
+            String id,
+            Stamp tg,
+            String ip,
+            boolean active,
+            Stamp expiry,
+            ObjectNode row) {}
 
     /** A usable connection row. */
     record Conn(int arrival, Stamp tg, String ip, boolean late, ObjectNode row) {}
 
-    /** A (connection, indicator) pair that matches, with its detection time and the version in force then. */
+    /**
+     * A (connection, indicator) pair that matches, with its detection time and the version in force
+     * then.
+     */
     record Match(Conn c, Version v, Stamp detection) {}
 
     record GroupKey(String id, String ip, long windowStartNanos) {}
 
     // ------------------------------------------------------------------------------------ API
 
-    /** The order of {@link #expectedAlerts}: WindowStart (as an instant), then IndicatorId, then TI_ipEntity. */
-    public static final Comparator<JsonNode> ALERT_ORDER = Comparator
-            .comparing((JsonNode a) -> Instant.parse(a.get("WindowStart").textValue()))
-            .thenComparing(a -> a.get("IndicatorId").asText())
-            .thenComparing(a -> a.get("TI_ipEntity").asText());
+    /**
+     * The order of {@link #expectedAlerts}: WindowStart (as an instant), then IndicatorId, then
+     * TI_ipEntity.
+     */
+    public static final Comparator<JsonNode> ALERT_ORDER =
+            Comparator.comparing((JsonNode a) -> Instant.parse(a.get("WindowStart").textValue()))
+                    .thenComparing(a -> a.get("IndicatorId").asText())
+                    .thenComparing(a -> a.get("TI_ipEntity").asText());
 
     public static List<ObjectNode> expectedAlerts(
             List<String> indicatorLines, List<String> connectionLines, Settings s) {
         return analyse(indicatorLines, connectionLines, s).alerts();
     }
 
-    public static Result analyse(List<String> indicatorLines, List<String> connectionLines, Settings s) {
+    public static Result analyse(
+            List<String> indicatorLines, List<String> connectionLines, Settings s) {
         List<Cidr> extra = s.extraExcludedCidrs().stream().map(Cidr::parse).toList();
         Map<String, Integer> counters = new TreeMap<>();
 
@@ -193,8 +225,15 @@ public final class SpecReference {
                 counters.merge("indicator.excludedIp", 1, Integer::sum);
                 continue;
             }
-            Version v = new Version(arr, id, tg, RefIp.format(ip), isTrue(row.get("Active")),
-                    RefTime.read(row.get("ExpirationDateTime")), row);
+            Version v =
+                    new Version(
+                            arr,
+                            id,
+                            tg,
+                            RefIp.format(ip),
+                            isTrue(row.get("Active")),
+                            RefTime.read(row.get("ExpirationDateTime")),
+                            row);
             versions.computeIfAbsent(id, k -> new ArrayList<>()).add(v);
         }
 
@@ -211,7 +250,8 @@ public final class SpecReference {
                 continue;
             }
             int arr = arrival++;
-            boolean late = maxSoFar != null && tg.instant().isBefore(maxSoFar.minus(s.outOfOrderness()));
+            boolean late =
+                    maxSoFar != null && tg.instant().isBefore(maxSoFar.minus(s.outOfOrderness()));
             if (maxSoFar == null || tg.instant().isAfter(maxSoFar)) {
                 maxSoFar = tg.instant();
             }
@@ -247,7 +287,8 @@ public final class SpecReference {
         Map<GroupKey, List<Match>> groups = new LinkedHashMap<>();
         for (Match m : matches) {
             long ws = Math.floorDiv(epochNanos(m.detection().instant()), windowNanos) * windowNanos;
-            groups.computeIfAbsent(new GroupKey(m.v().id(), m.c().ip(), ws), k -> new ArrayList<>()).add(m);
+            groups.computeIfAbsent(new GroupKey(m.v().id(), m.c().ip(), ws), k -> new ArrayList<>())
+                    .add(m);
         }
 
         // ---- one alert per group: SPEC 3.2 - 3.6, 4.1, 4.2
@@ -257,13 +298,20 @@ public final class SpecReference {
         }
         alerts.sort(ALERT_ORDER);
 
-        return new Result(List.copyOf(alerts), indDead[0], connDead[0], Map.copyOf(counters), lateRows,
+        return new Result(
+                List.copyOf(alerts),
+                indDead[0],
+                connDead[0],
+                Map.copyOf(counters),
+                lateRows,
                 matches.size());
     }
 
     // ------------------------------------------------------------------------------------ matching
 
-    /** SPEC 2.2 / 2.3: the match of c with the indicator whose usable rows are {@code vs}, or null. */
+    /**
+     * SPEC 2.2 / 2.3: the match of c with the indicator whose usable rows are {@code vs}, or null.
+     */
     static Match match(Conn c, List<Version> vs, Settings s) {
         Instant tc = c.tg().instant();
         Instant end = tc.plus(s.lookback());
@@ -322,13 +370,16 @@ public final class SpecReference {
 
     // ------------------------------------------------------------------------------------ alerts
 
-    /** Orders matches so that the greatest is the one to report (SPEC 3.2 tie rule, as chosen in the brief). */
-    static final Comparator<Match> REPORT_ORDER = Comparator
-            .comparing((Match m) -> m.c().tg().instant())
-            .thenComparing(m -> tuple(m.c().row()), SpecReference::compareTuples)
-            // Not needed by the brief; only makes fully identical candidates deterministic.
-            .thenComparingInt(m -> m.c().tg().digits())
-            .thenComparingInt(m -> -m.c().arrival());
+    /**
+     * Orders matches so that the greatest is the one to report (SPEC 3.2 tie rule, as chosen in the
+     * brief).
+     */
+    static final Comparator<Match> REPORT_ORDER =
+            Comparator.comparing((Match m) -> m.c().tg().instant())
+                    .thenComparing(m -> tuple(m.c().row()), SpecReference::compareTuples)
+                    // Not needed by the brief; only makes fully identical candidates deterministic.
+                    .thenComparingInt(m -> m.c().tg().digits())
+                    .thenComparingInt(m -> -m.c().arrival());
 
     static ObjectNode alert(GroupKey key, List<Match> group, long windowNanos, Settings s) {
         Match reported;
@@ -339,19 +390,34 @@ public final class SpecReference {
         if (s.emitMode().equals("final")) {
             reported = group.stream().max(REPORT_ORDER).orElseThrow();
             matchCount = group.size();
-            first = group.stream().map(m -> m.c().tg())
-                    .min(Comparator.comparing(Stamp::instant)
-                            .thenComparing(Comparator.comparingInt(Stamp::digits).reversed()))
-                    .orElseThrow();
-            last = group.stream().map(m -> m.c().tg())
-                    .max(Comparator.comparing(Stamp::instant).thenComparingInt(Stamp::digits))
-                    .orElseThrow();
+            first =
+                    group.stream()
+                            .map(m -> m.c().tg())
+                            .min(
+                                    Comparator.comparing(Stamp::instant)
+                                            .thenComparing(
+                                                    Comparator.comparingInt(Stamp::digits)
+                                                            .reversed()))
+                            .orElseThrow();
+            last =
+                    group.stream()
+                            .map(m -> m.c().tg())
+                            .max(
+                                    Comparator.comparing(Stamp::instant)
+                                            .thenComparingInt(Stamp::digits))
+                            .orElseThrow();
             late = group.stream().anyMatch(m -> m.c().late());
         } else {
-            Instant leastDetection = group.stream().map(m -> m.detection().instant())
-                    .min(Comparator.naturalOrder()).orElseThrow();
-            reported = group.stream().filter(m -> m.detection().instant().equals(leastDetection))
-                    .max(REPORT_ORDER).orElseThrow();
+            Instant leastDetection =
+                    group.stream()
+                            .map(m -> m.detection().instant())
+                            .min(Comparator.naturalOrder())
+                            .orElseThrow();
+            reported =
+                    group.stream()
+                            .filter(m -> m.detection().instant().equals(leastDetection))
+                            .max(REPORT_ORDER)
+                            .orElseThrow();
             matchCount = 1;
             first = reported.c().tg();
             last = reported.c().tg();
@@ -393,8 +459,13 @@ public final class SpecReference {
         a.put("DnsDomain", dot < 0 ? "" : computer.substring(dot + 1));
         long windowStartMillis = Math.floorDiv(key.windowStartNanos(), 1_000_000L);
         a.put("AlertId", alertId(key.id(), key.ip(), windowStartMillis));
-        a.put("WindowStart", DateTimeFormatter.ISO_INSTANT.format(ofEpochNanos(key.windowStartNanos())));
-        a.put("WindowEnd", DateTimeFormatter.ISO_INSTANT.format(ofEpochNanos(key.windowStartNanos() + windowNanos)));
+        a.put(
+                "WindowStart",
+                DateTimeFormatter.ISO_INSTANT.format(ofEpochNanos(key.windowStartNanos())));
+        a.put(
+                "WindowEnd",
+                DateTimeFormatter.ISO_INSTANT.format(
+                        ofEpochNanos(key.windowStartNanos() + windowNanos)));
         a.put("MatchCount", matchCount);
         a.put("FirstConnectionTime", first.format());
         a.put("LastConnectionTime", last.format());
@@ -403,14 +474,20 @@ public final class SpecReference {
         return a;
     }
 
-    public static String alertId(String indicatorId, String canonicalIp, long windowStartEpochMillis) {
-        String name = RULE_ID + "|" + indicatorId + "|" + canonicalIp + "|" + windowStartEpochMillis;
+    public static String alertId(
+            String indicatorId, String canonicalIp, long windowStartEpochMillis) {
+        String name =
+                RULE_ID + "|" + indicatorId + "|" + canonicalIp + "|" + windowStartEpochMillis;
         return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
     }
 
-    // ------------------------------------------------------------------------------------ JSON helpers
+    // ------------------------------------------------------------------------------------ JSON
+    // helpers
 
-    /** SPEC 5.1 / 5.3: the object rows of the lines; unreadable lines or envelope elements count as dead. */
+    /**
+     * SPEC 5.1 / 5.3: the object rows of the lines; unreadable lines or envelope elements count as
+     * dead.
+     */
     static List<ObjectNode> rows(List<String> lines, int[] dead) {
         List<ObjectNode> out = new ArrayList<>();
         for (String line : lines) {
@@ -459,11 +536,18 @@ public final class SpecReference {
 
     /** SPEC 1.6 / brief: JSON true, or a string equal to "true" ignoring case. */
     static boolean isTrue(JsonNode v) {
-        // Decision shared with the job (README): "true" in any case, surrounding white space ignored.
-        return v != null && (v.isBoolean() ? v.booleanValue() : v.isTextual() && v.textValue().trim().equalsIgnoreCase("true"));
+        // Decision shared with the job (README): "true" in any case, surrounding white space
+        // ignored.
+        return v != null
+                && (v.isBoolean()
+                        ? v.booleanValue()
+                        : v.isTextual() && v.textValue().trim().equalsIgnoreCase("true"));
     }
 
-    /** The text of a column as received: a string's value, a number's plain text; null when missing or null. */
+    /**
+     * The text of a column as received: a string's value, a number's plain text; null when missing
+     * or null.
+     */
     static String text(JsonNode row, String field) {
         JsonNode v = row.get(field);
         if (v == null || v.isNull()) {
@@ -524,7 +608,9 @@ public final class SpecReference {
 
     /** As Jackson reads an integer back: an int node when it fits, else a long node. */
     private static JsonNode integer(long l) {
-        return (l >= Integer.MIN_VALUE && l <= Integer.MAX_VALUE) ? IntNode.valueOf((int) l) : LongNode.valueOf(l);
+        return (l >= Integer.MIN_VALUE && l <= Integer.MAX_VALUE)
+                ? IntNode.valueOf((int) l)
+                : LongNode.valueOf(l);
     }
 
     static List<String> tuple(ObjectNode row) {
@@ -552,7 +638,8 @@ public final class SpecReference {
     }
 
     private static Instant ofEpochNanos(long nanos) {
-        return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
+        return Instant.ofEpochSecond(
+                Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
     }
 
     /** For debugging test failures: the alerts, one JSON text per line. */

@@ -3,7 +3,6 @@ package io.tiflink.vmconn.savepoint;
 import io.tiflink.vmconn.reference.Scenario;
 import io.tiflink.vmconn.reference.ScenarioGenerator;
 import io.tiflink.vmconn.testing.ScenarioLines;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,9 +14,9 @@ import java.util.Properties;
 import java.util.stream.Stream;
 
 /**
- * A savepoint taken by a released version of the job, with the data that made it: the first
- * part of both inputs went in before the savepoint, the alerts they gave are kept, the rest of
- * the inputs goes in after the restore. Kept under src/test/resources/savepoints/VERSION/.
+ * A savepoint taken by a released version of the job, with the data that made it: the first part of
+ * both inputs went in before the savepoint, the alerts they gave are kept, the rest of the inputs
+ * goes in after the restore. Kept under src/test/resources/savepoints/VERSION/.
  */
 final class SavepointFixture {
 
@@ -33,8 +32,12 @@ final class SavepointFixture {
     final int indicatorLinesBefore;
     final int connectionLinesBefore;
 
-    private SavepointFixture(Path dir, List<String> indicators, List<String> connections, int indBefore,
-                             int connBefore) {
+    private SavepointFixture(
+            Path dir,
+            List<String> indicators,
+            List<String> connections,
+            int indBefore,
+            int connBefore) {
         this.dir = dir;
         this.indicators = indicators;
         this.connections = connections;
@@ -42,13 +45,20 @@ final class SavepointFixture {
         this.connectionLinesBefore = connBefore;
     }
 
-    /** The data of a new fixture: a generated scenario in time order, cut halfway through the connections. */
+    /**
+     * The data of a new fixture: a generated scenario in time order, cut halfway through the
+     * connections.
+     */
     static SavepointFixture generate(Path dir) {
         Scenario sc = ScenarioGenerator.generate(41, 300, false);
         List<String> ind = ScenarioLines.sortedByTime(sc.indicatorLines());
         List<String> conn = ScenarioLines.sortedByTime(sc.connectionLines());
         long cut = ScenarioLines.firstTime(conn.get(conn.size() / 2));
-        return new SavepointFixture(dir, ind, conn, ScenarioLines.countBefore(ind, cut),
+        return new SavepointFixture(
+                dir,
+                ind,
+                conn,
+                ScenarioLines.countBefore(ind, cut),
                 ScenarioLines.countBefore(conn, cut));
     }
 
@@ -57,7 +67,9 @@ final class SavepointFixture {
         try (InputStream in = Files.newInputStream(dir.resolve(PROPERTIES))) {
             p.load(in);
         }
-        return new SavepointFixture(dir, Files.readAllLines(dir.resolve(INDICATORS)),
+        return new SavepointFixture(
+                dir,
+                Files.readAllLines(dir.resolve(INDICATORS)),
                 Files.readAllLines(dir.resolve(CONNECTIONS)),
                 Integer.parseInt(p.getProperty("indicatorLinesBeforeSavepoint")),
                 Integer.parseInt(p.getProperty("connectionLinesBeforeSavepoint")));

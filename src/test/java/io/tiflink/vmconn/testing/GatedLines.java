@@ -4,7 +4,11 @@ import io.tiflink.vmconn.config.DetectionSettings;
 import io.tiflink.vmconn.io.InputWatermarks;
 import io.tiflink.vmconn.io.RowParser;
 import io.tiflink.vmconn.model.InputRecord;
-
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -17,27 +21,25 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-
 /**
- * An input for savepoint tests: JSON lines from a checkpointable sequence source (its position
- * is in the savepoint) that lets through only a given number of lines per run and then waits,
- * so a savepoint can be taken at a known place and the next run goes on from there.
+ * An input for savepoint tests: JSON lines from a checkpointable sequence source (its position is
+ * in the savepoint) that lets through only a given number of lines per run and then waits, so a
+ * savepoint can be taken at a known place and the next run goes on from there.
  */
 public final class GatedLines {
 
-    private static final java.util.Map<RowParser.Table, java.util.concurrent.atomic.AtomicLong> EMITTED =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final java.util.Map<RowParser.Table, java.util.concurrent.atomic.AtomicLong>
+            EMITTED = new java.util.concurrent.ConcurrentHashMap<>();
 
     private GatedLines() {}
 
-    /** Lines of this input parsed in this JVM since the last {@link #resetCounts()} (MiniCluster tests). */
+    /**
+     * Lines of this input parsed in this JVM since the last {@link #resetCounts()} (MiniCluster
+     * tests).
+     */
     public static long emitted(RowParser.Table table) {
-        return EMITTED.computeIfAbsent(table, t -> new java.util.concurrent.atomic.AtomicLong()).get();
+        return EMITTED.computeIfAbsent(table, t -> new java.util.concurrent.atomic.AtomicLong())
+                .get();
     }
 
     public static void resetCounts() {
@@ -46,21 +48,34 @@ public final class GatedLines {
 
     /**
      * @param permits how many lines this run lets through before waiting (Long.MAX_VALUE: all);
-     *                counted from where the restored source resumes
+     *     counted from where the restored source resumes
      */
-    public static DataStream<InputRecord> source(StreamExecutionEnvironment env, List<String> lines,
-                                                 RowParser.Table table, DetectionSettings settings,
-                                                 long permits, String uid) {
+    public static DataStream<InputRecord> source(
+            StreamExecutionEnvironment env,
+            List<String> lines,
+            RowParser.Table table,
+            DetectionSettings settings,
+            long permits,
+            String uid) {
         ArrayList<String> copy = new ArrayList<>(lines);
-        DataGeneratorSource<String> source = new DataGeneratorSource<>(i -> copy.get(i.intValue()), copy.size(),
-                new Gate(permits), Types.STRING);
-        WatermarkStrategy<InputRecord> watermarks = table == RowParser.Table.INDICATORS
-                ? InputWatermarks.forIndicators(settings) : InputWatermarks.forConnections(settings);
+        DataGeneratorSource<String> source =
+                new DataGeneratorSource<>(
+                        i -> copy.get(i.intValue()), copy.size(), new Gate(permits), Types.STRING);
+        WatermarkStrategy<InputRecord> watermarks =
+                table == RowParser.Table.INDICATORS
+                        ? InputWatermarks.forIndicators(settings)
+                        : InputWatermarks.forConnections(settings);
         return env.fromSource(source, WatermarkStrategy.noWatermarks(), table.label + " lines")
-                .uid(uid).setParallelism(1)
-                .process(new Parse(table, settings.outOfOrdernessNanos()), TypeInformation.of(InputRecord.class))
-                .uid(uid + "-parse").setParallelism(1)
-                .assignTimestampsAndWatermarks(watermarks).uid(uid + "-watermarks").setParallelism(1);
+                .uid(uid)
+                .setParallelism(1)
+                .process(
+                        new Parse(table, settings.outOfOrdernessNanos()),
+                        TypeInformation.of(InputRecord.class))
+                .uid(uid + "-parse")
+                .setParallelism(1)
+                .assignTimestampsAndWatermarks(watermarks)
+                .uid(uid + "-watermarks")
+                .setParallelism(1);
     }
 
     static final class Parse extends ProcessFunction<String, InputRecord> {
@@ -78,13 +93,21 @@ public final class GatedLines {
 
         @Override
         public void processElement(String value, Context ctx, Collector<InputRecord> out) {
-            parser.parse(value.getBytes(StandardCharsets.UTF_8), parser.table().label, -1, ++line, out::collect);
-            EMITTED.computeIfAbsent(parser.table(), t -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
+            parser.parse(
+                    value.getBytes(StandardCharsets.UTF_8),
+                    parser.table().label,
+                    -1,
+                    ++line,
+                    out::collect);
+            EMITTED.computeIfAbsent(
+                            parser.table(), t -> new java.util.concurrent.atomic.AtomicLong())
+                    .incrementAndGet();
         }
     }
 
     /** Grants {@code permits} records, then never again in this run. */
-    static final class Gate implements RateLimiterStrategy<org.apache.flink.api.connector.source.SourceSplit> {
+    static final class Gate
+            implements RateLimiterStrategy<org.apache.flink.api.connector.source.SourceSplit> {
         private final long permits;
 
         Gate(long permits) {
@@ -92,7 +115,8 @@ public final class GatedLines {
         }
 
         @Override
-        public RateLimiter<org.apache.flink.api.connector.source.SourceSplit> createRateLimiter(int parallelism) {
+        public RateLimiter<org.apache.flink.api.connector.source.SourceSplit> createRateLimiter(
+                int parallelism) {
             return new RateLimiter<>() {
                 private long granted;
 

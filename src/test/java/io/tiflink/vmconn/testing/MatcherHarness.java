@@ -10,39 +10,50 @@ import io.tiflink.vmconn.model.Indicator;
 import io.tiflink.vmconn.model.IndicatorEvent;
 import io.tiflink.vmconn.model.KeyedInput;
 import io.tiflink.vmconn.model.Match;
-
-import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
-import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
-import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 
 /** The matcher in Flink's operator harness, driven the way the workflow drives it. */
 public final class MatcherHarness implements AutoCloseable {
 
-    public final KeyedBroadcastOperatorTestHarness<String, KeyedInput, IndicatorEvent, Match> harness;
+    public final KeyedBroadcastOperatorTestHarness<String, KeyedInput, IndicatorEvent, Match>
+            harness;
 
     /** The broadcast states the workflow gives the matcher. */
-    private static final MapStateDescriptor<?, ?>[] BROADCAST = {StateDescriptors.INDICATORS_BY_IP,
-            StateDescriptors.INDICATOR_IPS, StateDescriptors.INDICATOR_TOMBSTONES};
+    private static final MapStateDescriptor<?, ?>[] BROADCAST = {
+        StateDescriptors.INDICATORS_BY_IP,
+        StateDescriptors.INDICATOR_IPS,
+        StateDescriptors.INDICATOR_TOMBSTONES
+    };
 
     public MatcherHarness(DetectionSettings settings) throws Exception {
-        harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(new IndicatorMatcher(settings),
-                DetectionWorkflow::matcherKey, Types.STRING, BROADCAST);
+        harness =
+                ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                        new IndicatorMatcher(settings),
+                        DetectionWorkflow::matcherKey,
+                        Types.STRING,
+                        BROADCAST);
     }
 
     /** A harness of {@code matcher} with its state restored from {@code snapshot}, opened. */
-    public static KeyedBroadcastOperatorTestHarness<String, KeyedInput, IndicatorEvent, Match> restored(
-            IndicatorMatcher matcher, OperatorSubtaskState snapshot) throws Exception {
-        var h = new KeyedBroadcastOperatorTestHarness<>(
-                new CoBroadcastWithKeyedOperator<>(matcher, List.of(BROADCAST)),
-                DetectionWorkflow::matcherKey, Types.STRING, 1, 1, 0);
+    public static KeyedBroadcastOperatorTestHarness<String, KeyedInput, IndicatorEvent, Match>
+            restored(IndicatorMatcher matcher, OperatorSubtaskState snapshot) throws Exception {
+        var h =
+                new KeyedBroadcastOperatorTestHarness<>(
+                        new CoBroadcastWithKeyedOperator<>(matcher, List.of(BROADCAST)),
+                        DetectionWorkflow::matcherKey,
+                        Types.STRING,
+                        1,
+                        1,
+                        0);
         h.setup();
         h.initializeState(snapshot);
         h.open();
@@ -85,10 +96,12 @@ public final class MatcherHarness implements AutoCloseable {
 
     public int broadcastEntries() throws Exception {
         int n = 0;
-        for (Map.Entry<String, ?> ignored : harness.getBroadcastState(StateDescriptors.INDICATORS_BY_IP).entries()) {
+        for (Map.Entry<String, ?> ignored :
+                harness.getBroadcastState(StateDescriptors.INDICATORS_BY_IP).entries()) {
             n++;
         }
-        for (Map.Entry<String, ?> ignored : harness.getBroadcastState(StateDescriptors.INDICATOR_IPS).entries()) {
+        for (Map.Entry<String, ?> ignored :
+                harness.getBroadcastState(StateDescriptors.INDICATOR_IPS).entries()) {
             n++;
         }
         return n;
@@ -97,18 +110,23 @@ public final class MatcherHarness implements AutoCloseable {
     /** IndicatorIds kept as tombstones of indicators that left the state. */
     public List<String> tombstones() throws Exception {
         List<String> ids = new ArrayList<>();
-        harness.getBroadcastState(StateDescriptors.INDICATOR_TOMBSTONES).entries().forEach(e -> ids.add(e.getKey()));
+        harness.getBroadcastState(StateDescriptors.INDICATOR_TOMBSTONES)
+                .entries()
+                .forEach(e -> ids.add(e.getKey()));
         return ids;
     }
 
     public List<String> broadcastIps() throws Exception {
         List<String> ips = new ArrayList<>();
-        harness.getBroadcastState(StateDescriptors.INDICATORS_BY_IP).entries().forEach(e -> ips.add(e.getKey()));
+        harness.getBroadcastState(StateDescriptors.INDICATORS_BY_IP)
+                .entries()
+                .forEach(e -> ips.add(e.getKey()));
         return ips;
     }
 
     public int keyedStateEntries() {
-        return ((HeapKeyedStateBackend<?>) harness.getOperator().getKeyedStateBackend()).numKeyValueStateEntries();
+        return ((HeapKeyedStateBackend<?>) harness.getOperator().getKeyedStateBackend())
+                .numKeyValueStateEntries();
     }
 
     @Override

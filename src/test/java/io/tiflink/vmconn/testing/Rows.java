@@ -4,12 +4,11 @@ import io.tiflink.vmconn.ip.IpAddress;
 import io.tiflink.vmconn.model.Connection;
 import io.tiflink.vmconn.model.EventTimes;
 import io.tiflink.vmconn.model.Indicator;
-
 import java.time.Duration;
 
 /**
- * Test fixtures that read like the SPEC: "indicator ind-1 for 203.0.113.7 at 10:00",
- * "connection to 203.0.113.7 at 10:05". All times are on {@link #DAY} unless given in full.
+ * Test fixtures that read like the SPEC: "indicator ind-1 for 203.0.113.7 at 10:00", "connection to
+ * 203.0.113.7 at 10:05". All times are on {@link #DAY} unless given in full.
  */
 public final class Rows {
 
@@ -22,7 +21,10 @@ public final class Rows {
 
     /** "10:15", "10:15:30.1234567" (on DAY) or a full ISO time. */
     public static long at(String time) {
-        String iso = time.contains("T") ? time : DAY + "T" + (time.length() == 5 ? time + ":00" : time) + "Z";
+        String iso =
+                time.contains("T")
+                        ? time
+                        : DAY + "T" + (time.length() == 5 ? time + ":00" : time) + "Z";
         long n = EventTimes.parseNanos(iso);
         if (n == EventTimes.UNREADABLE) {
             throw new IllegalArgumentException(time);

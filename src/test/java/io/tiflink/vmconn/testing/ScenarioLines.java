@@ -1,10 +1,8 @@
 package io.tiflink.vmconn.testing;
 
-import io.tiflink.vmconn.model.EventTimes;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
+import io.tiflink.vmconn.model.EventTimes;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,7 +13,10 @@ public final class ScenarioLines {
 
     private ScenarioLines() {}
 
-    /** Lines in TimeGenerated order (stable: ties keep their order); unreadable lines stay after their neighbour. */
+    /**
+     * Lines in TimeGenerated order (stable: ties keep their order); unreadable lines stay after
+     * their neighbour.
+     */
     public static List<String> sortedByTime(List<String> lines) {
         List<long[]> keyed = new ArrayList<>();
         long last = Long.MIN_VALUE;
@@ -49,8 +50,12 @@ public final class ScenarioLines {
     public static long firstTime(String line) {
         try {
             JsonNode node = MAPPER.readTree(line);
-            JsonNode row = node.has("records") && node.get("records").isArray() && node.get("records").size() > 0
-                    ? node.get("records").get(0) : node;
+            JsonNode row =
+                    node.has("records")
+                                    && node.get("records").isArray()
+                                    && node.get("records").size() > 0
+                            ? node.get("records").get(0)
+                            : node;
             long t = EventTimes.parseNanos(row.path("TimeGenerated").asText(null));
             return t == EventTimes.UNREADABLE ? Long.MIN_VALUE : t;
         } catch (Exception e) {

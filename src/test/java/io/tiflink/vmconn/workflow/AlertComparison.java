@@ -1,9 +1,10 @@
 package io.tiflink.vmconn.workflow;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,8 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** Reads alert files and compares them field by field with the reference's alerts. */
 public final class AlertComparison {
@@ -42,18 +41,23 @@ public final class AlertComparison {
         return byId;
     }
 
-    /** Every field of each expected alert equals the job's (numbers by value), and no alert more or less. */
+    /**
+     * Every field of each expected alert equals the job's (numbers by value), and no alert more or
+     * less.
+     */
     public static void assertSameAlerts(List<ObjectNode> actual, List<ObjectNode> expected) {
         Map<String, ObjectNode> got = new TreeMap<>(lastById(actual));
         Map<String, ObjectNode> want = new TreeMap<>(lastById(expected));
         List<String> unexpected = new ArrayList<>();
-        got.forEach((id, a) -> {
-            if (!want.containsKey(id)) unexpected.add(a.toString());
-        });
+        got.forEach(
+                (id, a) -> {
+                    if (!want.containsKey(id)) unexpected.add(a.toString());
+                });
         List<String> missing = new ArrayList<>();
-        want.forEach((id, a) -> {
-            if (!got.containsKey(id)) missing.add(a.toString());
-        });
+        want.forEach(
+                (id, a) -> {
+                    if (!got.containsKey(id)) missing.add(a.toString());
+                });
         assertThat(unexpected).as("alerts the reference does not give").isEmpty();
         assertThat(missing).as("alerts the reference gives but the job does not").isEmpty();
         List<String> differences = new ArrayList<>();
@@ -63,8 +67,18 @@ public final class AlertComparison {
             for (Iterator<String> it = w.fieldNames(); it.hasNext(); ) {
                 String f = it.next();
                 if (!same(w.get(f), g.get(f))) {
-                    differences.add(e.getKey() + " " + w.get("IndicatorId") + "/" + w.get("TI_ipEntity") + " "
-                            + f + ": expected " + w.get(f) + " but was " + g.get(f));
+                    differences.add(
+                            e.getKey()
+                                    + " "
+                                    + w.get("IndicatorId")
+                                    + "/"
+                                    + w.get("TI_ipEntity")
+                                    + " "
+                                    + f
+                                    + ": expected "
+                                    + w.get(f)
+                                    + " but was "
+                                    + g.get(f));
                 }
             }
         }

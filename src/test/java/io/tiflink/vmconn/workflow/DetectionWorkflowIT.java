@@ -1,5 +1,8 @@
 package io.tiflink.vmconn.workflow;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tiflink.vmconn.DetectionWorkflow;
 import io.tiflink.vmconn.FileReplay;
 import io.tiflink.vmconn.FlinkEnvironments;
@@ -12,12 +15,14 @@ import io.tiflink.vmconn.model.InputRecord;
 import io.tiflink.vmconn.reference.Scenario;
 import io.tiflink.vmconn.reference.ScenarioGenerator;
 import io.tiflink.vmconn.reference.SpecReference;
+import io.tiflink.vmconn.testing.MiniClusters;
 import io.tiflink.vmconn.testing.ReferenceSettings;
 import io.tiflink.vmconn.testing.ScenarioLines;
-
-import io.tiflink.vmconn.testing.MiniClusters;
-
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -31,27 +36,16 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
- * The whole workflow on a MiniCluster at parallelism 2, compared with the independent
- * reference implementation of SPEC (a plain loop over the rows) on generated data full of
- * awkward cases, and again with one input held back to show speed independence (SPEC 4.3).
+ * The whole workflow on a MiniCluster at parallelism 2, compared with the independent reference
+ * implementation of SPEC (a plain loop over the rows) on generated data full of awkward cases, and
+ * again with one input held back to show speed independence (SPEC 4.3).
  */
 class DetectionWorkflowIT {
 
-    @RegisterExtension
-    static final MiniClusterExtension FLINK = MiniClusters.twoSlots();
+    @RegisterExtension static final MiniClusterExtension FLINK = MiniClusters.twoSlots();
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     static DetectionSettings settingsOf(SpecReference.Settings s) {
         return ReferenceSettings.toJob(s);
@@ -59,7 +53,8 @@ class DetectionWorkflowIT {
 
     private static StreamExecutionEnvironment env() {
         StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(FlinkEnvironments.baseConfiguration());
+                StreamExecutionEnvironment.getExecutionEnvironment(
+                        FlinkEnvironments.baseConfiguration());
         env.setParallelism(2);
         return env;
     }
@@ -73,9 +68,14 @@ class DetectionWorkflowIT {
         Path alerts = dir.resolve("alerts.jsonl");
         Path dead = dir.resolve("dead.jsonl");
         StreamExecutionEnvironment env = env();
-        FileReplay.define(env, dir.resolve(Scenario.INDICATORS_FILE).toString(),
-                dir.resolve(Scenario.CONNECTIONS_FILE).toString(), alerts.toString(), dead.toString(),
-                settingsOf(sc.settings()), false);
+        FileReplay.define(
+                env,
+                dir.resolve(Scenario.INDICATORS_FILE).toString(),
+                dir.resolve(Scenario.CONNECTIONS_FILE).toString(),
+                alerts.toString(),
+                dead.toString(),
+                settingsOf(sc.settings()),
+                false);
         env.execute("replay seed " + seed);
 
         List<ObjectNode> expected = sc.expectedAlerts();
@@ -92,24 +92,42 @@ class DetectionWorkflowIT {
         Scenario base = ScenarioGenerator.generate(11, 600);
         // Event-time streaming with the 5-minute bound: keep every row within the bound, so
         // SPEC 4.4 promises the exact alerts whatever the inputs' relative speed.
-        Scenario sc = new Scenario(base.seed(), sortedByTime(base.indicatorLines()),
-                sortedByTime(base.connectionLines()), base.settings(),
-                base.indicatorDeadLetterCount(), base.connectionDeadLetterCount());
+        Scenario sc =
+                new Scenario(
+                        base.seed(),
+                        sortedByTime(base.indicatorLines()),
+                        sortedByTime(base.connectionLines()),
+                        base.settings(),
+                        base.indicatorDeadLetterCount(),
+                        base.connectionDeadLetterCount());
         sc.writeTo(dir);
         DetectionSettings settings = settingsOf(sc.settings());
         StreamExecutionEnvironment env = env();
-        DataStream<InputRecord> ind = FileReplay.fileSource(env, dir.resolve(Scenario.INDICATORS_FILE).toString(),
-                RowParser.Table.INDICATORS, settings, InputWatermarks.forIndicators(settings), Uids.INDICATOR_SOURCE);
-        DataStream<InputRecord> conn = FileReplay.fileSource(env, dir.resolve(Scenario.CONNECTIONS_FILE).toString(),
-                RowParser.Table.CONNECTIONS, settings, InputWatermarks.forConnections(settings),
-                Uids.CONNECTION_SOURCE);
+        DataStream<InputRecord> ind =
+                FileReplay.fileSource(
+                        env,
+                        dir.resolve(Scenario.INDICATORS_FILE).toString(),
+                        RowParser.Table.INDICATORS,
+                        settings,
+                        InputWatermarks.forIndicators(settings),
+                        Uids.INDICATOR_SOURCE);
+        DataStream<InputRecord> conn =
+                FileReplay.fileSource(
+                        env,
+                        dir.resolve(Scenario.CONNECTIONS_FILE).toString(),
+                        RowParser.Table.CONNECTIONS,
+                        settings,
+                        InputWatermarks.forConnections(settings),
+                        Uids.CONNECTION_SOURCE);
         if (heldBack.equals("indicators")) {
             ind = ind.map(new HoldBack(3000), TypeInformation.of(InputRecord.class));
         } else {
             conn = conn.map(new HoldBack(3000), TypeInformation.of(InputRecord.class));
         }
         Path alerts = dir.resolve("alerts.jsonl");
-        FileReplay.sinks(DetectionWorkflow.define(ind, conn, settings), alerts.toString(),
+        FileReplay.sinks(
+                DetectionWorkflow.define(ind, conn, settings),
+                alerts.toString(),
                 dir.resolve("dead.jsonl").toString());
         env.execute("held back " + heldBack);
         AlertComparison.assertSameAlerts(AlertComparison.readLines(alerts), sc.expectedAlerts());
@@ -117,17 +135,25 @@ class DetectionWorkflowIT {
 
     @ParameterizedTest(name = "seed {0}")
     @CsvSource({"21", "22"})
-    void streamingWithLateRowsEndsWithTheSpecAlertsOncePerIdUpdatesAreApplied(long seed) throws Exception {
-        // Rows up to 45 minutes behind their input's watermark: their groups may already have alerted,
-        // so the job re-emits the group under the same AlertId, marked late. A consumer that keeps the
+    void streamingWithLateRowsEndsWithTheSpecAlertsOncePerIdUpdatesAreApplied(long seed)
+            throws Exception {
+        // Rows up to 45 minutes behind their input's watermark: their groups may already have
+        // alerted,
+        // so the job re-emits the group under the same AlertId, marked late. A consumer that keeps
+        // the
         // last alert per AlertId holds exactly the SPEC's alerts.
         Scenario sc = ScenarioGenerator.generate(seed, 600, true);
         sc.writeTo(dir);
         Path alerts = dir.resolve("alerts.jsonl");
         StreamExecutionEnvironment env = env();
-        FileReplay.define(env, dir.resolve(Scenario.INDICATORS_FILE).toString(),
-                dir.resolve(Scenario.CONNECTIONS_FILE).toString(), alerts.toString(),
-                dir.resolve("dead.jsonl").toString(), settingsOf(sc.settings()), true);
+        FileReplay.define(
+                env,
+                dir.resolve(Scenario.INDICATORS_FILE).toString(),
+                dir.resolve(Scenario.CONNECTIONS_FILE).toString(),
+                alerts.toString(),
+                dir.resolve("dead.jsonl").toString(),
+                settingsOf(sc.settings()),
+                true);
         env.execute("streaming with late rows, seed " + seed);
         AlertComparison.assertSameAlerts(AlertComparison.readLines(alerts), sc.expectedAlerts());
     }
@@ -161,21 +187,29 @@ class DetectionWorkflowIT {
     }
 
     @ParameterizedTest(name = "emit {0}")
-    @CsvSource({"FIRST, 10, 0", "FINAL, 100, 100"})  // final: Flink's default everywhere
-    void firstModeFlushesEveryShuffleThatCarriesTheWatermarkToTheMatcherWithin10Ms(EmitMode mode, long watermarkPaths,
-                                                                                  long matches) {
-        // SPEC 4.2: in first mode an alert leaves as soon as its connection is judged, i.e. when the
+    @CsvSource({"FIRST, 10, 0", "FINAL, 100, 100"}) // final: Flink's default everywhere
+    void firstModeFlushesEveryShuffleThatCarriesTheWatermarkToTheMatcherWithin10Ms(
+            EmitMode mode, long watermarkPaths, long matches) {
+        // SPEC 4.2: in first mode an alert leaves as soon as its connection is judged, i.e. when
+        // the
         // matcher's watermark (the least over all of its input channels) passes the connection.
         StreamExecutionEnvironment env = env();
-        FileReplay.define(env, "in.jsonl", "conn.jsonl", dir.resolve("a").toString(), dir.resolve("d").toString(),
-                DetectionSettings.defaults().withEmitMode(mode), false);
+        FileReplay.define(
+                env,
+                "in.jsonl",
+                "conn.jsonl",
+                dir.resolve("a").toString(),
+                dir.resolve("d").toString(),
+                DetectionSettings.defaults().withEmitMode(mode),
+                false);
         Map<String, Long> timeouts = new HashMap<>();
         for (StreamNode n : env.getStreamGraph().getStreamNodes()) {
             if (n.getTransformationUID() != null) {
                 timeouts.put(n.getTransformationUID(), n.getBufferTimeout());
             }
         }
-        assertThat(timeouts).containsEntry(Uids.CONNECTION_INPUTS, watermarkPaths)
+        assertThat(timeouts)
+                .containsEntry(Uids.CONNECTION_INPUTS, watermarkPaths)
                 .containsEntry(Uids.WATERMARK_TICKS, watermarkPaths)
                 .containsEntry(Uids.INDICATOR_EVENTS, watermarkPaths)
                 .containsEntry(Uids.INDICATOR_PROBES, watermarkPaths)
@@ -184,11 +218,18 @@ class DetectionWorkflowIT {
 
     @Test
     void workflowTypesNeverFallBackToKryo() {
-        // pipeline.generic-types=false makes building the job fail on any Kryo type; building it is the test.
+        // pipeline.generic-types=false makes building the job fail on any Kryo type; building it is
+        // the test.
         StreamExecutionEnvironment env = env();
         DetectionSettings s = DetectionSettings.defaults();
-        FileReplay.define(env, "in.jsonl", "conn.jsonl", dir.resolve("a").toString(), dir.resolve("d").toString(),
-                s, true);
+        FileReplay.define(
+                env,
+                "in.jsonl",
+                "conn.jsonl",
+                dir.resolve("a").toString(),
+                dir.resolve("d").toString(),
+                s,
+                true);
         assertThat(env.getStreamGraph().getStreamNodes()).isNotEmpty();
     }
 }
