@@ -38,15 +38,6 @@ if [[ "${BENCH_NO_BUILD:-}" != "1" || ! -f "$CP_FILE" ]]; then
   fi
 fi
 
-# Flink's own --add-opens/--add-exports list (pom.xml: flink.jvm.opens), needed on Java 17.
-OPENS=(--add-exports=java.base/sun.net.util=ALL-UNNAMED --add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED
-  --add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED
-  --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
-  --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
-  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.text=ALL-UNNAMED
-  --add-opens=java.base/java.time=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED
-  --add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED
-  --add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED)
 
 # G1 with the TaskManagers' pause goal of flink-conf/config.yaml (env.java.opts.taskmanager).
 JVM=("-Xms${BENCH_HEAP:-8g}" "-Xmx${BENCH_HEAP:-8g}" -XX:+UseG1GC -XX:MaxGCPauseMillis=50
@@ -57,5 +48,5 @@ if [[ "${BENCH_JFR:-}" == "1" ]]; then
   JVM+=("-XX:StartFlightRecording=filename=target/bench/bench.jfr,settings=profile,dumponexit=true")
 fi
 
-exec java "${OPENS[@]}" "${JVM[@]}" -cp "target/test-classes:target/classes:$(cat "$CP_FILE")" \
+exec java @flink-conf/java17-opens.args "${JVM[@]}" -cp "target/test-classes:target/classes:$(cat "$CP_FILE")" \
   io.tiflink.vmconn.bench.Bench "$@"

@@ -43,30 +43,9 @@ CONF="$WORK/conf"
 LOG="$WORK/log"
 PIDS="$WORK/pids"
 
-# Flink's own list (the default of env.java.opts.all): Java 17 closes these packages, and Flink
-# (Kryo, reflection, the network stack) needs them open.
-JAVA_OPENS=(
-  --add-exports=java.base/sun.net.util=ALL-UNNAMED
-  --add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED
-  --add-exports=jdk.compiler/com.sun.tools.javac.api=ALL-UNNAMED
-  --add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED
-  --add-exports=jdk.compiler/com.sun.tools.javac.parser=ALL-UNNAMED
-  --add-exports=jdk.compiler/com.sun.tools.javac.tree=ALL-UNNAMED
-  --add-exports=jdk.compiler/com.sun.tools.javac.util=ALL-UNNAMED
-  --add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED
-  --add-opens=java.base/java.lang=ALL-UNNAMED
-  --add-opens=java.base/java.net=ALL-UNNAMED
-  --add-opens=java.base/java.io=ALL-UNNAMED
-  --add-opens=java.base/java.nio=ALL-UNNAMED
-  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
-  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
-  --add-opens=java.base/java.text=ALL-UNNAMED
-  --add-opens=java.base/java.time=ALL-UNNAMED
-  --add-opens=java.base/java.util=ALL-UNNAMED
-  --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
-  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED
-  --add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED
-)
+# Flink's own --add-opens list (the default of env.java.opts.all), in one file for every script and
+# the tests: Java 17 closes these packages, and Flink (Kryo, reflection, the network stack) needs them open.
+JAVA_OPENS=("@$PROJECT/flink-conf/java17-opens.args")
 
 die() { echo "cluster: $*" >&2; exit 1; }
 say() { echo "cluster: $*"; }

@@ -16,7 +16,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/rest.sh"
 
-parallelism="" savepoint="" entry="io.tiflink.vmconn.TiVmConnectionJob" allow=false
+parallelism="" savepoint="" entry="io.tiflink.vmconn.job.TiVmConnectionJob" allow=false
 jar="$PROJECT/target/ti-ip-vmconnection-1.1.0.jar"
 while (($#)); do
   case "$1" in

@@ -1,10 +1,10 @@
 package io.tiflink.vmconn.alert;
 
-import io.tiflink.vmconn.StateDescriptors;
 import io.tiflink.vmconn.config.DetectionSettings;
 import io.tiflink.vmconn.config.EmitMode;
 import io.tiflink.vmconn.model.Alert;
 import io.tiflink.vmconn.model.Match;
+import io.tiflink.vmconn.workflow.StateDescriptors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

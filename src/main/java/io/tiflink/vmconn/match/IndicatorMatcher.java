@@ -1,6 +1,5 @@
 package io.tiflink.vmconn.match;
 
-import io.tiflink.vmconn.StateDescriptors;
 import io.tiflink.vmconn.config.DetectionSettings;
 import io.tiflink.vmconn.model.Connection;
 import io.tiflink.vmconn.model.EventTimes;
@@ -10,6 +9,7 @@ import io.tiflink.vmconn.model.IndicatorTimeline;
 import io.tiflink.vmconn.model.IpIndicators;
 import io.tiflink.vmconn.model.KeyedInput;
 import io.tiflink.vmconn.model.Match;
+import io.tiflink.vmconn.workflow.StateDescriptors;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;

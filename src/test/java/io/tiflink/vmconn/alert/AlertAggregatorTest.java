@@ -6,7 +6,6 @@ import static io.tiflink.vmconn.testing.Rows.indicator;
 import static io.tiflink.vmconn.testing.Rows.millis;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tiflink.vmconn.DetectionWorkflow;
 import io.tiflink.vmconn.config.DetectionSettings;
 import io.tiflink.vmconn.config.EmitMode;
 import io.tiflink.vmconn.model.Alert;
@@ -14,6 +13,7 @@ import io.tiflink.vmconn.model.Connection;
 import io.tiflink.vmconn.model.EventTimes;
 import io.tiflink.vmconn.model.Indicator;
 import io.tiflink.vmconn.model.Match;
+import io.tiflink.vmconn.workflow.DetectionWorkflow;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;

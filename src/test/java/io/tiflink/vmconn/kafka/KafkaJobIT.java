@@ -1,19 +1,19 @@
 package io.tiflink.vmconn.kafka;
 
-import static io.tiflink.vmconn.kafka.KafkaBrokerExtension.send;
-import static io.tiflink.vmconn.kafka.KafkaBrokerExtension.text;
+import static io.tiflink.vmconn.testing.KafkaBrokerExtension.send;
+import static io.tiflink.vmconn.testing.KafkaBrokerExtension.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tiflink.vmconn.DetectionWorkflow;
-import io.tiflink.vmconn.io.KafkaDeadLetterSerializer;
-import io.tiflink.vmconn.io.KafkaJob;
+import io.tiflink.vmconn.job.KafkaJobConfig;
 import io.tiflink.vmconn.model.Alert;
 import io.tiflink.vmconn.reference.Scenario;
 import io.tiflink.vmconn.reference.ScenarioGenerator;
 import io.tiflink.vmconn.reference.SpecReference;
+import io.tiflink.vmconn.testing.KafkaBrokerExtension;
 import io.tiflink.vmconn.testing.ScenarioLines;
 import io.tiflink.vmconn.workflow.AlertComparison;
+import io.tiflink.vmconn.workflow.DetectionWorkflow;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -106,10 +106,10 @@ class KafkaJobIT {
 
         List<String> args = KafkaTestJobs.args(KAFKA, n);
         args.addAll(KafkaTestJobs.detectionArgs(settings));
-        KafkaJob.Config config = KafkaTestJobs.config(args);
+        KafkaJobConfig config = KafkaTestJobs.config(args);
         StreamExecutionEnvironment env = KafkaTestJobs.env();
-        KafkaJob.configure(env, config);
-        KafkaJob.define(env, config);
+        config.applyTo(env);
+        KafkaPipeline.define(env, config.kafka, config.detection);
         jobs.add(env.executeAsync("spec"));
 
         List<ObjectNode> expected =
@@ -189,10 +189,10 @@ class KafkaJobIT {
                         "at-least-once",
                         "--dead-letter-format",
                         "raw");
-        KafkaJob.Config config = KafkaTestJobs.config(args);
+        KafkaJobConfig config = KafkaTestJobs.config(args);
         StreamExecutionEnvironment env = KafkaTestJobs.env();
-        KafkaJob.configure(env, config);
-        KafkaJob.define(env, config);
+        config.applyTo(env);
+        KafkaPipeline.define(env, config.kafka, config.detection);
         jobs.add(env.executeAsync("dead letter"));
 
         RecordMetadata bad;
@@ -264,21 +264,21 @@ class KafkaJobIT {
         FailOnce.reset();
         List<String> args = KafkaTestJobs.args(KAFKA, n);
         args.addAll(KafkaTestJobs.detectionArgs(settings));
-        KafkaJob.Config config = KafkaTestJobs.config(args);
+        KafkaJobConfig config = KafkaTestJobs.config(args);
         StreamExecutionEnvironment env = KafkaTestJobs.env();
-        KafkaJob.configure(env, config);
+        config.applyTo(env);
         DetectionWorkflow.Outputs out =
                 DetectionWorkflow.define(
-                        KafkaJob.indicators(env, config.kafka, config.detection),
-                        KafkaJob.connections(env, config.kafka, config.detection),
+                        KafkaPipeline.indicators(env, config.kafka, config.detection),
+                        KafkaPipeline.connections(env, config.kafka, config.detection),
                         config.detection);
         DataStream<Alert> alerts =
                 out.alerts
                         .map(new FailOnce(), TypeInformation.of(Alert.class))
                         .name("Fail once")
                         .uid("test-fail-once");
-        KafkaJob.sinkAlerts(alerts, config.kafka);
-        KafkaJob.sinkDeadLetters(out.deadLetters, config.kafka);
+        KafkaPipeline.sinkAlerts(alerts, config.kafka);
+        KafkaPipeline.sinkDeadLetters(out.deadLetters, config.kafka);
         jobs.add(env.executeAsync("exactly once"));
 
         // Some alerts committed, then a failure in the middle of the next ones.
@@ -360,10 +360,10 @@ class KafkaJobIT {
                         checkpoints);
 
         // Job A: alert for ioc-a; then cancelled, its last checkpoint retained.
-        KafkaJob.Config a = KafkaTestJobs.config(with(KafkaTestJobs.args(KAFKA, n), common));
+        KafkaJobConfig a = KafkaTestJobs.config(with(KafkaTestJobs.args(KAFKA, n), common));
         StreamExecutionEnvironment envA = KafkaTestJobs.env();
-        KafkaJob.configure(envA, a);
-        KafkaJob.define(envA, a);
+        a.applyTo(envA);
+        KafkaPipeline.define(envA, a.kafka, a.detection);
         JobClient jobA = envA.executeAsync("restore A");
         jobs.add(jobA);
         readCommitted(n.alerts(), 1);
@@ -406,10 +406,10 @@ class KafkaJobIT {
                         "latest",
                         "--restore-from",
                         checkpoint.toString()));
-        KafkaJob.Config b = KafkaTestJobs.config(argsB);
+        KafkaJobConfig b = KafkaTestJobs.config(argsB);
         StreamExecutionEnvironment envB = KafkaTestJobs.env();
-        KafkaJob.configure(envB, b);
-        KafkaJob.define(envB, b);
+        b.applyTo(envB);
+        KafkaPipeline.define(envB, b.kafka, b.detection);
         jobs.add(envB.executeAsync("restore B"));
 
         List<ObjectNode> alerts = KafkaTestJobs.alerts(readCommitted(n.alerts(), 2));

@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tiflink.vmconn.io.KafkaAlertSerializer;
-import io.tiflink.vmconn.io.KafkaDeadLetterSerializer;
-import io.tiflink.vmconn.io.KafkaRecordsDeserializer;
-import io.tiflink.vmconn.io.KafkaSettings;
 import io.tiflink.vmconn.io.RowParser;
 import io.tiflink.vmconn.model.Alert;
 import io.tiflink.vmconn.model.Connection;

@@ -3,11 +3,8 @@ package io.tiflink.vmconn.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tiflink.vmconn.FlinkEnvironments;
-import io.tiflink.vmconn.config.Options;
-import io.tiflink.vmconn.io.KafkaJob;
-import io.tiflink.vmconn.io.KafkaSettings;
-import io.tiflink.vmconn.io.KafkaStartOffsets;
+import io.tiflink.vmconn.job.FlinkEnvironments;
+import io.tiflink.vmconn.job.KafkaJobConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -32,13 +29,13 @@ class KafkaSettingsTest {
 
     @TempDir Path dir;
 
-    private static KafkaJob.Config parse(String... args) {
-        return KafkaJob.Config.parse(KafkaJob.options(false), args);
+    private static KafkaJobConfig parse(String... args) {
+        return KafkaJobConfig.parse(false, args);
     }
 
     @Test
     void defaultsAreTheDocumentedTopicsAndLocalBroker() {
-        KafkaJob.Config c = parse();
+        KafkaJobConfig c = parse();
         KafkaSettings k = c.kafka;
         assertThat(k.bootstrapServers()).isEqualTo("localhost:9092");
         assertThat(
@@ -60,8 +57,7 @@ class KafkaSettingsTest {
 
     @Test
     void helpListsEveryOptionWithItsDefaultBootstrapServersFirst() {
-        Options o = KafkaJob.options(true);
-        String help = KafkaJob.help(o, "run");
+        String help = KafkaJobConfig.help(true, "run");
         int first = help.indexOf("--");
         assertThat(help.substring(first)).startsWith("--bootstrap-servers");
         for (String name :
@@ -153,7 +149,7 @@ class KafkaSettingsTest {
 
     @Test
     void eventHubsSaslSslSettingsReachTheClientsAndTheSecretIsNeverPrinted() {
-        KafkaJob.Config c =
+        KafkaJobConfig c =
                 parse(
                         "--bootstrap-servers",
                         "ns.servicebus.windows.net:9093",
@@ -287,9 +283,9 @@ class KafkaSettingsTest {
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.getExecutionEnvironment(
                         FlinkEnvironments.baseConfiguration());
-        KafkaJob.Config c = parse("--bootstrap-servers", "localhost:1");
-        KafkaJob.configure(env, c);
-        KafkaJob.define(env, c);
+        KafkaJobConfig c = parse("--bootstrap-servers", "localhost:1");
+        c.applyTo(env);
+        KafkaPipeline.define(env, c.kafka, c.detection);
         assertThat(env.getStreamGraph().getStreamNodes()).isNotEmpty();
         assertThat(env.getCheckpointConfig().getCheckpointInterval()).isEqualTo(10_000L);
     }

@@ -2,7 +2,6 @@ package io.tiflink.vmconn.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tiflink.vmconn.io.KafkaStartOffsets;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;

@@ -3,10 +3,11 @@ package io.tiflink.vmconn.kafka;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tiflink.vmconn.FlinkEnvironments;
 import io.tiflink.vmconn.config.Durations;
-import io.tiflink.vmconn.io.KafkaJob;
+import io.tiflink.vmconn.job.FlinkEnvironments;
+import io.tiflink.vmconn.job.KafkaJobConfig;
 import io.tiflink.vmconn.reference.SpecReference;
+import io.tiflink.vmconn.testing.KafkaBrokerExtension;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -89,8 +90,8 @@ final class KafkaTestJobs {
         return a;
     }
 
-    static KafkaJob.Config config(List<String> args) {
-        return KafkaJob.Config.parse(KafkaJob.options(false), args.toArray(new String[0]));
+    static KafkaJobConfig config(List<String> args) {
+        return KafkaJobConfig.parse(false, args.toArray(new String[0]));
     }
 
     /**

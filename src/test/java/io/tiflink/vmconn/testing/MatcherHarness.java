@@ -1,7 +1,5 @@
 package io.tiflink.vmconn.testing;
 
-import io.tiflink.vmconn.DetectionWorkflow;
-import io.tiflink.vmconn.StateDescriptors;
 import io.tiflink.vmconn.config.DetectionSettings;
 import io.tiflink.vmconn.match.IndicatorMatcher;
 import io.tiflink.vmconn.model.Connection;
@@ -10,6 +8,8 @@ import io.tiflink.vmconn.model.Indicator;
 import io.tiflink.vmconn.model.IndicatorEvent;
 import io.tiflink.vmconn.model.KeyedInput;
 import io.tiflink.vmconn.model.Match;
+import io.tiflink.vmconn.workflow.DetectionWorkflow;
+import io.tiflink.vmconn.workflow.StateDescriptors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,12 +1,12 @@
 package io.tiflink.vmconn.testing;
 
-import io.tiflink.vmconn.DetectionWorkflow;
-import io.tiflink.vmconn.FileReplay;
-import io.tiflink.vmconn.FlinkEnvironments;
-import io.tiflink.vmconn.Uids;
 import io.tiflink.vmconn.config.DetectionSettings;
 import io.tiflink.vmconn.io.RowParser;
+import io.tiflink.vmconn.job.FileReplay;
+import io.tiflink.vmconn.job.FlinkEnvironments;
 import io.tiflink.vmconn.model.InputRecord;
+import io.tiflink.vmconn.workflow.DetectionWorkflow;
+import io.tiflink.vmconn.workflow.Uids;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -3,14 +3,12 @@ package io.tiflink.vmconn.workflow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tiflink.vmconn.DetectionWorkflow;
-import io.tiflink.vmconn.FileReplay;
-import io.tiflink.vmconn.FlinkEnvironments;
-import io.tiflink.vmconn.Uids;
 import io.tiflink.vmconn.config.DetectionSettings;
 import io.tiflink.vmconn.config.EmitMode;
 import io.tiflink.vmconn.io.InputWatermarks;
 import io.tiflink.vmconn.io.RowParser;
+import io.tiflink.vmconn.job.FileReplay;
+import io.tiflink.vmconn.job.FlinkEnvironments;
 import io.tiflink.vmconn.model.InputRecord;
 import io.tiflink.vmconn.reference.Scenario;
 import io.tiflink.vmconn.reference.ScenarioGenerator;
