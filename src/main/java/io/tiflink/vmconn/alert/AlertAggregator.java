@@ -76,10 +76,12 @@ public class AlertAggregator extends KeyedProcessFunction<String, Match, Alert> 
                 return; // the group has alerted already
             }
             group = AlertGroups.merge(null, m);
+            group.afterWindowClosed |= closed;
             group.late |= closed;
             emit(group, start, out);
         } else {
             group = AlertGroups.merge(group, m);
+            group.afterWindowClosed |= closed;
             group.late |= closed;
             // Emit at the window's end, or at the next watermark when the window has closed.
             ctx.timerService().registerEventTimeTimer(closed ? watermark + 1 : lastInstant);

@@ -16,8 +16,17 @@ public class AlertGroup {
     public long lastConnectionTime;
     public int lastConnectionTimeDigits;
 
-    /** Some match came from a late connection, or arrived after the window closed. */
+    /** Some match came from a late connection, or arrived after the window closed: their OR. */
     public boolean late;
+
+    /** Some match's connection row arrived late ({@code Connection.late}). Since 1.2.0. */
+    public boolean lateArrival;
+
+    /** Some match's connection was judged behind the watermark. Since 1.2.0. */
+    public boolean behindWatermark;
+
+    /** Some match reached the group after its window had closed. Since 1.2.0. */
+    public boolean afterWindowClosed;
 
     /** Has changed since its alert was last emitted (or was never emitted). */
     public boolean pending;
@@ -35,6 +44,9 @@ public class AlertGroup {
                 && firstConnectionTime == g.firstConnectionTime
                 && lastConnectionTime == g.lastConnectionTime
                 && late == g.late
+                && lateArrival == g.lateArrival
+                && behindWatermark == g.behindWatermark
+                && afterWindowClosed == g.afterWindowClosed
                 && pending == g.pending
                 && emitted == g.emitted
                 && Objects.equals(reported, g.reported);

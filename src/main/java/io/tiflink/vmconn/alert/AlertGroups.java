@@ -45,7 +45,9 @@ public final class AlertGroups {
             }
         }
         group.matchCount++;
-        group.late |= c.late;
+        group.lateArrival |= c.late;
+        group.behindWatermark |= c.judgedLate;
+        group.late |= c.late || c.judgedLate;
         group.pending = true;
         return group;
     }
@@ -56,20 +58,27 @@ public final class AlertGroups {
         return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
     }
 
-    public static Alert toAlert(AlertGroup g, long windowStart, long windowMillis, EmitMode mode) {
+    public static Alert toAlert(
+            AlertGroup g, long windowStartMillis, long windowMillis, EmitMode mode) {
         Alert a = new Alert();
         a.match = g.reported;
         a.alertId =
-                alertId(g.reported.indicator.indicatorId, g.reported.connection.ip, windowStart);
-        a.windowStart = windowStart;
-        a.windowEnd = windowStart + windowMillis;
+                alertId(
+                        g.reported.indicator.indicatorId,
+                        g.reported.connection.ip,
+                        windowStartMillis);
+        a.windowStartMillis = windowStartMillis;
+        a.windowEndMillis = windowStartMillis + windowMillis;
         a.matchCount = g.matchCount;
-        a.firstConnectionTime = g.firstConnectionTime;
+        a.firstConnectionTimeNanos = g.firstConnectionTime;
         a.firstConnectionTimeDigits = g.firstConnectionTimeDigits;
-        a.lastConnectionTime = g.lastConnectionTime;
+        a.lastConnectionTimeNanos = g.lastConnectionTime;
         a.lastConnectionTimeDigits = g.lastConnectionTimeDigits;
         a.emitMode = mode.label();
         a.late = g.late;
+        a.lateArrival = g.lateArrival;
+        a.behindWatermark = g.behindWatermark;
+        a.afterWindowClosed = g.afterWindowClosed;
         return a;
     }
 }

@@ -86,20 +86,23 @@ public final class AlertJson {
         if (i.url != null && !i.url.isBlank()) {
             entities.addObject().put("Type", "url").put("Url", i.url);
         }
-        n.put("WindowStart", windowTime(a.windowStart));
-        n.put("WindowEnd", windowTime(a.windowEnd));
+        n.put("WindowStart", windowTime(a.windowStartMillis));
+        n.put("WindowEnd", windowTime(a.windowEndMillis));
         n.put("MatchCount", a.matchCount);
         n.put(
                 "FirstConnectionTime",
-                EventTimes.format(a.firstConnectionTime, a.firstConnectionTimeDigits));
+                EventTimes.format(a.firstConnectionTimeNanos, a.firstConnectionTimeDigits));
         n.put(
                 "LastConnectionTime",
-                EventTimes.format(a.lastConnectionTime, a.lastConnectionTimeDigits));
+                EventTimes.format(a.lastConnectionTimeNanos, a.lastConnectionTimeDigits));
         n.put(
                 "DetectionTime",
                 EventTimes.format(a.match.detectionTime, a.match.detectionTimeDigits));
         n.put("EmitMode", a.emitMode);
         n.put("Late", a.late);
+        n.put("LateArrival", a.lateArrival);
+        n.put("BehindWatermark", a.behindWatermark);
+        n.put("AfterWindowClosed", a.afterWindowClosed);
         return n;
     }
 

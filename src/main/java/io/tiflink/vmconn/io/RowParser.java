@@ -13,15 +13,12 @@ import io.tiflink.vmconn.model.InputRecord;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /**
  * Reads one input record (SPEC 5): a table row or an Azure Monitor envelope {@code {"records":
- * [row, ...]}}, into rows or dead letters. Never throws on bad input. Also marks connection rows
- * that arrive behind their input's watermark (SPEC 4.4: greatest TimeGenerated seen so far on the
- * same file or partition, less the out-of-orderness bound). One instance per source reader; not
+ * [row, ...]}}, into rows or dead letters. Never throws on bad input. Connection rows that arrive
+ * late are marked by {@link ArrivalLateness} (SPEC 4.4). One instance per source reader; not
  * thread-safe.
  *
  * <p>A record that is one row object is read as a stream of tokens, keeping only the columns the
@@ -49,11 +46,8 @@ public final class RowParser implements Serializable {
     private final Table table;
     private final long outOfOrdernessNanos;
     private transient ObjectMapper mapper;
-    private transient Map<String, Long> greatestTimeBySplit;
+    private transient ArrivalLateness lateness;
     private transient String[] columns;
-    private transient String lastSource;
-    private transient int lastPartition;
-    private transient String lastSplit;
 
     public RowParser(Table table, long outOfOrdernessNanos) {
         this.table = table;
@@ -72,7 +66,7 @@ public final class RowParser implements Serializable {
             byte[] bytes, String source, int partition, long offset, Consumer<InputRecord> out) {
         if (mapper == null) {
             mapper = new ObjectMapper();
-            greatestTimeBySplit = new HashMap<>();
+            lateness = new ArrivalLateness(outOfOrdernessNanos);
             columns = new String[COLUMN_COUNT];
         }
         InputRecord fast = fastRow(bytes, source, partition, offset);
@@ -88,7 +82,7 @@ public final class RowParser implements Serializable {
             byte[] bytes, String source, int partition, long offset, Consumer<InputRecord> out) {
         if (mapper == null) {
             mapper = new ObjectMapper();
-            greatestTimeBySplit = new HashMap<>();
+            lateness = new ArrivalLateness(outOfOrdernessNanos);
             columns = new String[COLUMN_COUNT];
         }
         JsonNode node;
@@ -174,7 +168,7 @@ public final class RowParser implements Serializable {
             return InputRecord.of(indicator(row, id, tg, EventTimes.fractionDigits(tgText)));
         }
         Connection c = connection(row, tg, EventTimes.fractionDigits(tgText));
-        c.late = behindWatermark(split(source, partition), tg);
+        c.late = lateness.isLate(source, partition, tg);
         return InputRecord.of(c);
     }
 
@@ -353,7 +347,7 @@ public final class RowParser implements Serializable {
         c.remoteIp = col[REMOTE_IP];
         c.protocol = col[PROTOCOL];
         c.destinationPort = col[DESTINATION_PORT];
-        c.late = behindWatermark(split(source, partition), tg);
+        c.late = lateness.isLate(source, partition, tg);
         return InputRecord.of(c);
     }
 
@@ -382,27 +376,6 @@ public final class RowParser implements Serializable {
             default: // an object or an array: its compact JSON, as the tree writes it
                 return ((JsonNode) mapper.readTree(p)).toString();
         }
-    }
-
-    /** The watermark key of a file or partition, without building it again for every row. */
-    private String split(String source, int partition) {
-        if (partition != lastPartition
-                || lastSplit == null
-                || source != lastSource && !source.equals(lastSource)) {
-            lastSource = source;
-            lastPartition = partition;
-            lastSplit = source + '#' + partition;
-        }
-        return lastSplit;
-    }
-
-    private boolean behindWatermark(String split, long tg) {
-        Long greatest = greatestTimeBySplit.get(split);
-        if (greatest == null || tg > greatest) {
-            greatestTimeBySplit.put(split, tg);
-            return false;
-        }
-        return tg < greatest - outOfOrdernessNanos;
     }
 
     private static Indicator indicator(JsonNode row, String id, long tg, int digits) {

@@ -27,6 +27,12 @@ public class BufferedConnection {
 
     private static final byte PACKED_V1 = 1;
 
+    /**
+     * Bits of the packed form's lateness byte (a boolean before 1.2.0: its true reads as LATE, the
+     * causes were one flag then).
+     */
+    private static final int LATE = 1, JUDGED_LATE = 2;
+
     /** Release 1.0.0's form; null in entries written since. */
     public Connection connection;
 
@@ -56,7 +62,7 @@ public class BufferedConnection {
         try {
             buffer.writeByte(PACKED_V1);
             buffer.writeByte(c.timeGeneratedDigits);
-            buffer.writeBoolean(c.late);
+            buffer.writeByte((c.late ? LATE : 0) | (c.judgedLate ? JUDGED_LATE : 0));
             for (String s :
                     new String[] {
                         c.computer,
@@ -96,7 +102,9 @@ public class BufferedConnection {
             Connection c = new Connection();
             c.timeGenerated = timeGenerated;
             c.timeGeneratedDigits = in.readByte();
-            c.late = in.readBoolean();
+            int flags = in.readByte();
+            c.late = (flags & LATE) != 0;
+            c.judgedLate = (flags & JUDGED_LATE) != 0;
             c.computer = StringValue.readString(in);
             c.direction = StringValue.readString(in);
             c.processName = StringValue.readString(in);

@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.core.memory.DataOutputSerializer;
@@ -114,18 +113,27 @@ public class IndicatorMatcher
             countLiveIndicators(ctx.getBroadcastState(StateDescriptors.INDICATOR_IPS));
         }
         long watermark = ctx.currentWatermark();
+        IndicatorStore store = store(ctx);
         if (!event.isTick()) {
             Indicator row = event.indicator;
             if (EventTimes.toMillis(row.timeGenerated) <= watermark) {
                 lateIndicatorRows.inc();
             }
-            addVersion(
-                    ctx.getBroadcastState(StateDescriptors.INDICATORS_BY_IP),
-                    ctx.getBroadcastState(StateDescriptors.INDICATOR_IPS),
-                    ctx.getBroadcastState(StateDescriptors.INDICATOR_TOMBSTONES),
-                    strings.share(row));
+            IndicatorStore.Added added = store.add(strings.share(row));
+            if (added == IndicatorStore.Added.NEW_INDICATOR) {
+                liveIndicators++;
+            } else if (added == IndicatorStore.Added.SUPERSEDED) {
+                supersededIndicatorRows.inc();
+            }
         }
-        sweepIfDue(ctx, watermark);
+        sweepIfDue(store, watermark);
+    }
+
+    private static IndicatorStore store(Context ctx) {
+        return new IndicatorStore(
+                ctx.getBroadcastState(StateDescriptors.INDICATORS_BY_IP),
+                ctx.getBroadcastState(StateDescriptors.INDICATOR_IPS),
+                ctx.getBroadcastState(StateDescriptors.INDICATOR_TOMBSTONES));
     }
 
     /**
@@ -135,11 +143,7 @@ public class IndicatorMatcher
      */
     private void countLiveIndicators(ReadOnlyBroadcastState<String, String[]> ipsById)
             throws Exception {
-        long n = 0;
-        for (Map.Entry<String, String[]> ignored : ipsById.immutableEntries()) {
-            n++;
-        }
-        liveIndicators = n;
+        liveIndicators = IndicatorStore.count(ipsById);
         liveCounted = true;
     }
 
@@ -148,104 +152,11 @@ public class IndicatorMatcher
         return liveIndicators;
     }
 
-    private void addVersion(
-            BroadcastState<String, IpIndicators> byIp,
-            BroadcastState<String, String[]> ipsById,
-            BroadcastState<String, Long> tombstones,
-            Indicator row)
-            throws Exception {
-        String[] oldIps = ipsById.get(row.indicatorId);
-        Indicator[] versions =
-                oldIps == null ? new Indicator[0] : timelineOf(byIp, oldIps, row.indicatorId);
-        if (oldIps == null) {
-            Long latest = tombstones.get(row.indicatorId);
-            if (latest != null) {
-                if (latest > row.timeGenerated) {
-                    // Older than the version that took the indicator out of the state: it was
-                    // in force only before that version, at instants no pending work asks about.
-                    supersededIndicatorRows.inc();
-                    return;
-                }
-                tombstones.remove(row.indicatorId);
-            }
-            liveIndicators++;
-        }
-        writeTimeline(
-                byIp, ipsById, row.indicatorId, oldIps, IndicatorVersions.insert(versions, row));
-    }
-
-    private static Indicator[] timelineOf(
-            ReadOnlyBroadcastState<String, IpIndicators> byIp, String[] ips, String indicatorId)
-            throws Exception {
-        IpIndicators entry = byIp.get(ips[0]);
-        IndicatorTimeline t = entry == null ? null : entry.find(indicatorId);
-        return t == null ? new Indicator[0] : t.versions;
-    }
-
-    /** Stores the indicator's versions under each of their IPs and removes it from IPs it left. */
-    private static void writeTimeline(
-            BroadcastState<String, IpIndicators> byIp,
-            BroadcastState<String, String[]> ipsById,
-            String indicatorId,
-            String[] oldIps,
-            Indicator[] versions)
-            throws Exception {
-        String[] newIps = IndicatorVersions.ips(versions);
-        IndicatorTimeline timeline = new IndicatorTimeline(indicatorId, versions);
-        for (String ip : newIps) {
-            byIp.put(ip, withTimeline(byIp.get(ip), timeline));
-        }
-        if (oldIps != null) {
-            for (String ip : oldIps) {
-                if (Arrays.binarySearch(newIps, ip) < 0) {
-                    IpIndicators rest = withoutTimeline(byIp.get(ip), indicatorId);
-                    if (rest == null) {
-                        byIp.remove(ip); // no indicator has a version for this IP any more
-                    } else {
-                        byIp.put(ip, rest);
-                    }
-                }
-            }
-        }
-        if (newIps.length == 0) {
-            ipsById.remove(indicatorId); // the indicator's time to live has passed
-        } else {
-            ipsById.put(indicatorId, newIps);
-        }
-    }
-
-    private static IpIndicators withTimeline(IpIndicators entry, IndicatorTimeline timeline) {
-        IndicatorTimeline[] old = entry == null ? new IndicatorTimeline[0] : entry.timelines;
-        int at = 0;
-        while (at < old.length && old[at].indicatorId.compareTo(timeline.indicatorId) < 0) {
-            at++;
-        }
-        boolean replace = at < old.length && old[at].indicatorId.equals(timeline.indicatorId);
-        IndicatorTimeline[] out = new IndicatorTimeline[replace ? old.length : old.length + 1];
-        System.arraycopy(old, 0, out, 0, at);
-        out[at] = timeline;
-        System.arraycopy(
-                old, replace ? at + 1 : at, out, at + 1, old.length - (replace ? at + 1 : at));
-        return new IpIndicators(out);
-    }
-
-    private static IpIndicators withoutTimeline(IpIndicators entry, String indicatorId) {
-        if (entry == null) {
-            return null;
-        }
-        IndicatorTimeline[] kept =
-                Arrays.stream(entry.timelines)
-                        .filter(t -> !t.indicatorId.equals(indicatorId))
-                        .toArray(IndicatorTimeline[]::new);
-        return kept.length == 0 ? null : new IpIndicators(kept);
-    }
-
     /**
-     * Broadcast state has no TTL: drop versions no pending or buffered connection can use. The
-     * horizon stays L + allowed lateness behind the watermark, because a buffered connection is
-     * judged from its own time t_c (>= watermark - L) onwards.
+     * Sweeps the store when due. The horizon stays L + allowed lateness behind the watermark,
+     * because a kept connection is judged from its own time t_c (>= watermark - L) onwards.
      */
-    private void sweepIfDue(Context ctx, long watermark) throws Exception {
+    private void sweepIfDue(IndicatorStore store, long watermark) throws Exception {
         if (watermark == Long.MIN_VALUE) {
             return;
         }
@@ -264,44 +175,11 @@ public class IndicatorMatcher
             return;
         }
         lastSweepHorizon = horizonMillis;
-        long horizon =
+        long horizonNanos =
                 horizonMillis >= Long.MAX_VALUE / 1_000_000L
                         ? Long.MAX_VALUE
                         : EventTimes.millisToNanos(horizonMillis);
-        BroadcastState<String, IpIndicators> byIp =
-                ctx.getBroadcastState(StateDescriptors.INDICATORS_BY_IP);
-        BroadcastState<String, String[]> ipsById =
-                ctx.getBroadcastState(StateDescriptors.INDICATOR_IPS);
-        BroadcastState<String, Long> tombstones =
-                ctx.getBroadcastState(StateDescriptors.INDICATOR_TOMBSTONES);
-        long p = settings.indicatorLookbackNanos();
-        List<String> expired = new ArrayList<>();
-        for (Map.Entry<String, Long> e : tombstones.entries()) {
-            if (horizon == Long.MAX_VALUE || e.getValue() + p < horizon) {
-                expired.add(e.getKey()); // an older row is no longer live at any instant >= horizon
-            }
-        }
-        for (String id : expired) {
-            tombstones.remove(id);
-        }
-        List<Map.Entry<String, String[]>> all = new ArrayList<>();
-        ipsById.entries().forEach(all::add);
-        long kept = 0;
-        for (Map.Entry<String, String[]> e : all) {
-            Indicator[] versions = timelineOf(byIp, e.getValue(), e.getKey());
-            Indicator[] pruned = IndicatorVersions.prune(versions, horizon, p);
-            if (pruned != versions) {
-                writeTimeline(byIp, ipsById, e.getKey(), e.getValue(), pruned);
-                long latest = versions[versions.length - 1].timeGenerated;
-                if (pruned.length == 0 && horizon != Long.MAX_VALUE && latest + p >= horizon) {
-                    tombstones.put(e.getKey(), latest);
-                }
-            }
-            if (pruned.length > 0) {
-                kept++;
-            }
-        }
-        liveIndicators = kept;
+        liveIndicators = store.sweep(horizonNanos, settings.indicatorLookbackNanos());
     }
 
     // ---------------------------------------------------------------- keyed side
@@ -328,7 +206,7 @@ public class IndicatorMatcher
         long judgedThrough = Long.MIN_VALUE;
         if (ts <= watermark) {
             // Behind the watermark (SPEC 4.4): judge it now on what is known, mark it late.
-            c.late = true;
+            c.judgedLate = true;
             lateConnections.inc();
             lateConnectionsTotal.add(1L);
             judgedThrough = watermark;
@@ -369,10 +247,12 @@ public class IndicatorMatcher
         IpIndicators entry =
                 ctx.getBroadcastState(StateDescriptors.INDICATORS_BY_IP).get(ctx.getCurrentKey());
         IndicatorTimeline t = entry == null ? null : entry.find(probe.indicatorId);
-        Long tombstone =
-                ctx.getBroadcastState(StateDescriptors.INDICATOR_TOMBSTONES).get(probe.indicatorId);
-        if (t == null && tombstone != null && tombstone > probe.timeGenerated) {
-            return; // superseded by a version that already left the state (see addVersion)
+        if (t == null
+                && IndicatorStore.isSuperseded(
+                        ctx.getBroadcastState(StateDescriptors.INDICATOR_TOMBSTONES),
+                        probe.indicatorId,
+                        probe.timeGenerated)) {
+            return; // superseded by a version that already left the state (IndicatorStore.add)
         }
         Indicator[] versions = t == null ? new Indicator[0] : t.versions;
         if (!Arrays.asList(versions).contains(probe)) {

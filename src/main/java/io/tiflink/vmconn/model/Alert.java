@@ -11,15 +11,32 @@ public class Alert {
 
     public String alertId;
     public Match match;
-    public long windowStart;
-    public long windowEnd;
+
+    /** The window (SPEC 3.1), Flink milliseconds. */
+    public long windowStartMillis;
+
+    public long windowEndMillis;
     public long matchCount;
-    public long firstConnectionTime;
+
+    /** The earliest and latest connection times of the group, nanoseconds since the epoch. */
+    public long firstConnectionTimeNanos;
+
     public int firstConnectionTimeDigits;
-    public long lastConnectionTime;
+    public long lastConnectionTimeNanos;
     public int lastConnectionTimeDigits;
     public String emitMode;
+
+    /** The OR of the three causes below (SPEC 4.4). */
     public boolean late;
+
+    /** A connection row of the group arrived more than the out-of-orderness bound late. */
+    public boolean lateArrival;
+
+    /** A connection of the group was judged behind the watermark, on the indicators known then. */
+    public boolean behindWatermark;
+
+    /** A match reached the group after its window had closed: this alert updates an earlier one. */
+    public boolean afterWindowClosed;
 
     public Alert() {}
 
@@ -28,12 +45,15 @@ public class Alert {
         if (this == o) return true;
         if (!(o instanceof Alert)) return false;
         Alert a = (Alert) o;
-        return windowStart == a.windowStart
-                && windowEnd == a.windowEnd
+        return windowStartMillis == a.windowStartMillis
+                && windowEndMillis == a.windowEndMillis
                 && matchCount == a.matchCount
-                && firstConnectionTime == a.firstConnectionTime
-                && lastConnectionTime == a.lastConnectionTime
+                && firstConnectionTimeNanos == a.firstConnectionTimeNanos
+                && lastConnectionTimeNanos == a.lastConnectionTimeNanos
                 && late == a.late
+                && lateArrival == a.lateArrival
+                && behindWatermark == a.behindWatermark
+                && afterWindowClosed == a.afterWindowClosed
                 && Objects.equals(alertId, a.alertId)
                 && Objects.equals(match, a.match)
                 && Objects.equals(emitMode, a.emitMode);
@@ -41,7 +61,7 @@ public class Alert {
 
     @Override
     public int hashCode() {
-        return Objects.hash(alertId, windowStart, matchCount);
+        return Objects.hash(alertId, windowStartMillis, matchCount);
     }
 
     @Override

@@ -29,8 +29,17 @@ public class Connection {
     /** Canonical RemoteIp (SPEC 2.1); null until resolved. */
     public String ip;
 
-    /** Arrived behind its input's watermark (SPEC 4.4). */
+    /**
+     * The row arrived more than the out-of-orderness bound behind the greatest TimeGenerated of its
+     * partition or file (SPEC 4.4).
+     */
     public boolean late;
+
+    /**
+     * It reached the matcher behind the job's watermark and was judged at once, against the
+     * indicators known then (SPEC 4.4).
+     */
+    public boolean judgedLate;
 
     public Connection() {}
 
@@ -42,6 +51,7 @@ public class Connection {
         return timeGenerated == that.timeGenerated
                 && timeGeneratedDigits == that.timeGeneratedDigits
                 && late == that.late
+                && judgedLate == that.judgedLate
                 && Objects.equals(computer, that.computer)
                 && Objects.equals(direction, that.direction)
                 && Objects.equals(processName, that.processName)
@@ -67,6 +77,7 @@ public class Connection {
                 + " -> "
                 + remoteIp
                 + (late ? " late" : "")
+                + (judgedLate ? " judged-late" : "")
                 + '}';
     }
 }

@@ -65,10 +65,10 @@ class AlertAggregatorTest {
             Alert a = out.get(0);
             assertThat(a.match.connection.computer).isEqualTo("b");
             assertThat(a.matchCount).isEqualTo(3);
-            assertThat(a.firstConnectionTime).isEqualTo(at("10:05"));
-            assertThat(a.lastConnectionTime).isEqualTo(at("10:50"));
-            assertThat(a.windowStart).isEqualTo(millis("10:00"));
-            assertThat(a.windowEnd).isEqualTo(millis("11:00"));
+            assertThat(a.firstConnectionTimeNanos).isEqualTo(at("10:05"));
+            assertThat(a.lastConnectionTimeNanos).isEqualTo(at("10:50"));
+            assertThat(a.windowStartMillis).isEqualTo(millis("10:00"));
+            assertThat(a.windowEndMillis).isEqualTo(millis("11:00"));
             h.processWatermark(millis("12:00"));
             assertThat(h.extractOutputValues()).hasSize(2);
         }
@@ -81,7 +81,7 @@ class AlertAggregatorTest {
             h.processWatermark(millis("12:00"));
             assertThat(h.extractOutputValues())
                     .singleElement()
-                    .satisfies(a -> assertThat(a.windowStart).isEqualTo(millis("11:00")));
+                    .satisfies(a -> assertThat(a.windowStartMillis).isEqualTo(millis("11:00")));
         }
     }
 
@@ -155,6 +155,31 @@ class AlertAggregatorTest {
             assertThat(update.late).isTrue();
             assertThat(update.matchCount).isEqualTo(2);
             assertThat(update.match.connection.computer).isEqualTo("late");
+        }
+    }
+
+    @Test
+    void theThreeCausesOfLatenessAreNamedApartAndLateIsTheirOr() throws Exception {
+        try (var h = harness(DetectionSettings.defaults())) {
+            Connection arrivedLate = connection(IP, "10:05", "a");
+            arrivedLate.late = true;
+            send(h, match("i1", arrivedLate, "10:05"));
+            Connection judgedLate = connection(IP, "12:05", "b");
+            judgedLate.judgedLate = true;
+            send(h, match("i1", judgedLate, "12:05"));
+            h.processWatermark(millis("13:10"));
+            send(h, match("i1", connection(IP, "11:30", "c"), "11:30")); // window 11:00 closed
+            h.processWatermark(millis("13:11"));
+            List<Alert> out = h.extractOutputValues();
+            assertThat(out).hasSize(3);
+            assertThat(out)
+                    .extracting(
+                            a -> a.lateArrival, a -> a.behindWatermark, a -> a.afterWindowClosed)
+                    .containsExactly(
+                            org.assertj.core.groups.Tuple.tuple(true, false, false),
+                            org.assertj.core.groups.Tuple.tuple(false, true, false),
+                            org.assertj.core.groups.Tuple.tuple(false, false, true));
+            assertThat(out).allSatisfy(a -> assertThat(a.late).isTrue());
         }
     }
 

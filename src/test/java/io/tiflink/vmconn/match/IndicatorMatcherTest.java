@@ -211,7 +211,7 @@ class IndicatorMatcherTest {
         m.indicator(indicator("i1", IP, "10:00")).watermark("11:00");
         m.connection(connection(IP, "10:05"));
         assertThat(m.matches()).hasSize(1);
-        assertThat(m.matches().get(0).connection.late).isTrue();
+        assertThat(m.matches().get(0).connection.judgedLate).isTrue();
         assertThat(m.matches().get(0).detectionTime).isEqualTo(at("10:05"));
     }
 
