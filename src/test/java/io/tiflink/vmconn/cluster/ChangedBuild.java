@@ -49,7 +49,7 @@ final class ChangedBuild {
                 Pattern.compile("(\\n(\\s*)Indicator (\\w+) = new Indicator\\(\\);\\n)"),
                 "$1$2$3.upgradeMark = \"" + MARK + "\";\n");
         patch(
-                src.resolve("src/main/java/io/tiflink/vmconn/io/AlertJson.java"),
+                src.resolve("src/main/java/io/tiflink/vmconn/alert/AlertJson.java"),
                 "the first `return n;` after `static ObjectNode toNode(Alert a)`",
                 Pattern.compile(
                         "(static ObjectNode toNode\\(Alert (\\w+)\\)[\\s\\S]*?\\n)(\\s*)return n;"),
