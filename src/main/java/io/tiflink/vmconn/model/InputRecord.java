@@ -1,15 +1,19 @@
 package io.tiflink.vmconn.model;
 
 /**
- * What a source yields: one readable row of either table, or a dead letter. Sources emit this so
- * that event time is assigned inside the source (per Kafka partition or file split) and dead
- * letters leave right after it.
+ * What a source yields: one readable row of either input, a dead letter, or a readable element that
+ * is counted and skipped (a STIX object of another type: SPEC 6.1). Sources emit this so that event
+ * time is assigned inside the source (per Kafka partition or file split) and dead letters leave
+ * right after it.
  */
 public class InputRecord {
 
     public Indicator indicator;
     public Connection connection;
     public DeadLetter deadLetter;
+
+    /** The reason a readable element is skipped (counted by it, never a dead letter). */
+    public String skipped;
 
     public InputRecord() {}
 
@@ -31,6 +35,12 @@ public class InputRecord {
         return r;
     }
 
+    public static InputRecord skipped(String reason) {
+        InputRecord r = new InputRecord();
+        r.skipped = reason;
+        return r;
+    }
+
     /**
      * Flink timestamp of the row; Long.MIN_VALUE for a dead letter (it never moves a watermark).
      */
@@ -44,6 +54,8 @@ public class InputRecord {
     public String toString() {
         return indicator != null
                 ? indicator.toString()
-                : connection != null ? connection.toString() : String.valueOf(deadLetter);
+                : connection != null
+                        ? connection.toString()
+                        : deadLetter != null ? deadLetter.toString() : "skipped " + skipped;
     }
 }
