@@ -3,6 +3,7 @@ package io.tiflink.vmconn.rows;
 import io.tiflink.vmconn.ip.IpAddress;
 import io.tiflink.vmconn.model.Connection;
 import io.tiflink.vmconn.model.InputRecord;
+import java.util.function.Consumer;
 
 /**
  * Connection rows (SPEC 2.1): canonical RemoteIp; rows without a usable one are counted and
@@ -21,18 +22,18 @@ public class ConnectionRows extends RowRouter<Connection> {
     }
 
     @Override
-    Connection route(InputRecord record) {
+    void route(InputRecord record, Consumer<Connection> usable) {
         Connection c = record.connection;
         if (IndicatorIps.isEmpty(c.remoteIp)) {
             skip(NO_REMOTE_IP);
-            return null;
+            return;
         }
         IpAddress ip = IpAddress.parse(c.remoteIp);
         if (ip == null) {
             skip(NOT_AN_IP);
-            return null;
+            return;
         }
         c.ip = ip.canonical();
-        return c;
+        usable.accept(c);
     }
 }

@@ -4,6 +4,7 @@ import io.tiflink.vmconn.ip.IpAddress;
 import io.tiflink.vmconn.ip.IpExclusions;
 import io.tiflink.vmconn.model.Indicator;
 import io.tiflink.vmconn.model.InputRecord;
+import java.util.function.Consumer;
 
 /**
  * Indicator rows (SPEC 1.1-1.4): picks the IP column, canonicalises the IP and drops rows whose IP
@@ -29,23 +30,23 @@ public class IndicatorRows extends RowRouter<Indicator> {
     }
 
     @Override
-    Indicator route(InputRecord record) {
+    void route(InputRecord record, Consumer<Indicator> usable) {
         Indicator row = record.indicator;
         String column = IndicatorIps.pickColumn(row);
         if (column == null) {
             skip(NO_IP);
-            return null;
+            return;
         }
         IpAddress ip = IpAddress.parse(column);
         if (ip == null) {
             skip(NOT_AN_IP);
-            return null;
+            return;
         }
         if (exclusions.isExcluded(ip)) {
             skip(EXCLUDED_IP);
-            return null;
+            return;
         }
         row.ip = ip.canonical();
-        return row;
+        usable.accept(row);
     }
 }

@@ -4,6 +4,7 @@ import io.tiflink.vmconn.model.InputRecord;
 import io.tiflink.vmconn.workflow.StateDescriptors;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
@@ -30,8 +31,11 @@ abstract class RowRouter<T> extends ProcessFunction<InputRecord, T> {
     /** Metric name prefix: "indicatorRows" or "connectionRows". */
     abstract String metricPrefix();
 
-    /** The usable row, or null after {@link #skip(String)}. */
-    abstract T route(InputRecord record);
+    /**
+     * Hands on the usable rows of a record (an indicator record may give several versions, SPEC
+     * 6.2b), or calls {@link #skip(String)} and hands on none.
+     */
+    abstract void route(InputRecord record, Consumer<T> usable);
 
     @Override
     public void open(OpenContext openContext) {
@@ -53,12 +57,17 @@ abstract class RowRouter<T> extends ProcessFunction<InputRecord, T> {
             ctx.output(StateDescriptors.DEAD_LETTERS, record.deadLetter);
             return;
         }
-        T row = route(record);
-        if (row != null) {
-            accepted.inc();
-            acceptedTotal.add(1L);
-            out.collect(row);
+        if (record.skipped != null) {
+            skip(record.skipped);
+            return;
         }
+        route(
+                record,
+                row -> {
+                    accepted.inc();
+                    acceptedTotal.add(1L);
+                    out.collect(row);
+                });
     }
 
     /** Counts a readable row that cannot be used, under metric {prefix}Skipped{reason=...}. */
