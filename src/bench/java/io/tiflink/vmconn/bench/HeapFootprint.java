@@ -4,6 +4,7 @@ import io.tiflink.vmconn.config.DetectionSettings;
 import io.tiflink.vmconn.io.RowParser;
 import io.tiflink.vmconn.ip.IpAddress;
 import io.tiflink.vmconn.match.IndicatorMatcher;
+import io.tiflink.vmconn.match.MatcherKeys;
 import io.tiflink.vmconn.model.Connection;
 import io.tiflink.vmconn.model.EventTimes;
 import io.tiflink.vmconn.model.Indicator;
@@ -179,7 +180,8 @@ final class HeapFootprint {
                 Connection c = r[0].connection;
                 c.ip = IpAddress.parse(c.remoteIp).canonical(); // as match.ConnectionRows
                 h.harness.processElement(
-                        KeyedInput.connection(c), EventTimes.toMillis(c.timeGenerated));
+                        KeyedInput.connection(c, MatcherKeys.bucketOf(c.ip)),
+                        EventTimes.toMillis(c.timeGenerated));
             }
             f.loadSeconds = (System.nanoTime() - t) / 1e9;
             long used1 = usedAfterGc();

@@ -5,6 +5,7 @@ import io.tiflink.vmconn.match.ConnectionOrder;
 import io.tiflink.vmconn.model.Alert;
 import io.tiflink.vmconn.model.Connection;
 import io.tiflink.vmconn.model.EventTimes;
+import io.tiflink.vmconn.model.Indicator;
 import io.tiflink.vmconn.model.Match;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
@@ -12,7 +13,29 @@ import java.util.UUID;
 /** Pure steps of alert grouping (SPEC 3.1, 3.2, 3.5): window of a match, merge, alert id, alert. */
 public final class AlertGroups {
 
-    public static final String RULE_ID = "9713e3c0-1410-468d-b79e-383448434b2d";
+    public static final String RULE_ID = Rule.LEGACY.id;
+
+    /**
+     * The version of the rule an alert reports (SPEC 3.5, 6.2e): 1.4.2 on the legacy table, 1.4.6
+     * on ThreatIntelIndicators, whose columns STIX alerts also have.
+     */
+    public enum Rule {
+        LEGACY("9713e3c0-1410-468d-b79e-383448434b2d", "1.4.2"),
+        CURRENT("aed70d71-adb2-4f73-becd-02150b13950b", "1.4.6");
+
+        public final String id;
+        public final String version;
+
+        Rule(String id, String version) {
+            this.id = id;
+            this.version = version;
+        }
+
+        /** The rule version whose columns an indicator version's alerts have. */
+        public static Rule of(Indicator v) {
+            return v.shape == Indicator.LEGACY ? LEGACY : CURRENT;
+        }
+    }
 
     private AlertGroups() {}
 
@@ -53,8 +76,9 @@ public final class AlertGroups {
     }
 
     /** SPEC 3.5: stable id from (rule id, IndicatorId, canonical RemoteIp, window start). */
-    public static String alertId(String indicatorId, String canonicalIp, long windowStartMillis) {
-        String name = RULE_ID + '|' + indicatorId + '|' + canonicalIp + '|' + windowStartMillis;
+    public static String alertId(
+            String ruleId, String indicatorId, String canonicalIp, long windowStartMillis) {
+        String name = ruleId + '|' + indicatorId + '|' + canonicalIp + '|' + windowStartMillis;
         return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
     }
 
@@ -64,6 +88,7 @@ public final class AlertGroups {
         a.match = g.reported;
         a.alertId =
                 alertId(
+                        Rule.of(g.reported.indicator).id,
                         g.reported.indicator.indicatorId,
                         g.reported.connection.ip,
                         windowStartMillis);

@@ -16,7 +16,6 @@ import java.math.BigDecimal;
 public final class AlertJson {
 
     public static final String RULE_NAME = "TI Map IP Entity to VMConnection";
-    public static final String RULE_VERSION = "1.4.2";
     public static final String SEVERITY = "Medium";
     public static final String TACTIC = "CommandAndControl";
     public static final String TECHNIQUE = "T1071";
@@ -41,18 +40,50 @@ public final class AlertJson {
         Connection c = a.match.connection;
         Indicator i = a.match.indicator;
         String time = EventTimes.format(c.timeGenerated, c.timeGeneratedDigits);
-        String hostName = hostName(c.computer);
-        String dnsDomain = dnsDomain(c.computer);
+        String target = a.match.target != null ? a.match.target : i.ip;
         ObjectNode n = MAPPER.createObjectNode();
         n.put("VMConnection_TimeGenerated", time);
         n.put("Description", i.description);
         n.put("ActivityGroupNames", i.activityGroupNames);
-        n.put("IndicatorId", i.indicatorId);
-        n.put("ThreatType", i.threatType);
-        n.put("Url", i.url);
-        n.put("ExpirationDateTime", EventTimes.format(i.expiration, i.expirationDigits));
-        putNumber(n, "ConfidenceScore", i.confidenceScore);
-        n.put("TI_ipEntity", i.ip);
+        if (i.shape == Indicator.LEGACY) {
+            n.put("IndicatorId", i.indicatorId);
+            n.put("ThreatType", i.threatType);
+            n.put("Url", i.url);
+            n.put("ExpirationDateTime", EventTimes.format(i.expiration, i.expirationDigits));
+            putNumber(n, "ConfidenceScore", i.confidenceScore);
+        } else {
+            // SPEC 6.2e, 6.3e: the columns of rule version 1.4.6
+            n.put("Id", i.indicatorId);
+            n.put(
+                    "ValidUntil",
+                    i.hasValidUntil ? EventTimes.format(i.expiration, i.expirationDigits) : null);
+            putNumber(n, "Confidence", i.confidenceScore);
+        }
+        n.put("TI_ipEntity", target);
+        putConnection(n, c);
+        if (i.shape == Indicator.LEGACY) {
+            n.put("NetworkIP", i.networkIp);
+            n.put("NetworkDestinationIP", i.networkDestinationIp);
+            n.put("NetworkSourceIP", i.networkSourceIp);
+            n.put("EmailSourceIpAddress", i.emailSourceIpAddress);
+            n.put("Type", "ThreatIntelligenceIndicator");
+        } else {
+            n.put(
+                    "NetworkSourceIP",
+                    i.shape == Indicator.STIX && a.match.targetAsWritten != null
+                            ? a.match.targetAsWritten
+                            : i.networkSourceIp);
+            n.put("Type", i.shape == Indicator.STIX ? "indicator" : "ThreatIntelIndicators");
+            n.put("Url", "");
+        }
+        n.put("timestamp", time);
+        n.put("HostName", hostName(c.computer));
+        n.put("DnsDomain", dnsDomain(c.computer));
+        putRuleFields(n, a, i.shape == Indicator.LEGACY ? i.url : "");
+        return n;
+    }
+
+    private static void putConnection(ObjectNode n, Connection c) {
         n.put("Computer", c.computer);
         n.put("Direction", c.direction);
         n.put("ProcessName", c.processName);
@@ -61,19 +92,18 @@ public final class AlertJson {
         n.put("RemoteIp", c.remoteIp);
         n.put("Protocol", c.protocol);
         putNumber(n, "DestinationPort", c.destinationPort);
-        n.put("NetworkIP", i.networkIp);
-        n.put("NetworkDestinationIP", i.networkDestinationIp);
-        n.put("NetworkSourceIP", i.networkSourceIp);
-        n.put("EmailSourceIpAddress", i.emailSourceIpAddress);
-        n.put("Type", "ThreatIntelligenceIndicator");
-        n.put("timestamp", time);
-        n.put("HostName", hostName);
-        n.put("DnsDomain", dnsDomain);
-        // SPEC 3.5
+    }
+
+    /** SPEC 3.5: the rule, its entities, the window, the group, the detection, the emit mode. */
+    private static void putRuleFields(ObjectNode n, Alert a, String url) {
+        Connection c = a.match.connection;
+        AlertGroups.Rule rule = AlertGroups.Rule.of(a.match.indicator);
+        String hostName = hostName(c.computer);
+        String dnsDomain = dnsDomain(c.computer);
         n.put("AlertId", a.alertId);
         n.put("AlertName", RULE_NAME);
-        n.put("RuleId", AlertGroups.RULE_ID);
-        n.put("RuleVersion", RULE_VERSION);
+        n.put("RuleId", rule.id);
+        n.put("RuleVersion", rule.version);
         n.put("Severity", SEVERITY);
         n.putArray("Tactics").add(TACTIC);
         n.putArray("Techniques").add(TECHNIQUE);
@@ -83,8 +113,8 @@ public final class AlertJson {
                 .put("HostName", hostName)
                 .put("DnsDomain", dnsDomain);
         entities.addObject().put("Type", "ip").put("Address", c.remoteIp);
-        if (i.url != null && !i.url.isBlank()) {
-            entities.addObject().put("Type", "url").put("Url", i.url);
+        if (url != null && !url.isBlank()) {
+            entities.addObject().put("Type", "url").put("Url", url);
         }
         n.put("WindowStart", windowTime(a.windowStartMillis));
         n.put("WindowEnd", windowTime(a.windowEndMillis));
@@ -103,7 +133,6 @@ public final class AlertJson {
         n.put("LateArrival", a.lateArrival);
         n.put("BehindWatermark", a.behindWatermark);
         n.put("AfterWindowClosed", a.afterWindowClosed);
-        return n;
     }
 
     /** SPEC 3.4: Computer's text before the first dot. */

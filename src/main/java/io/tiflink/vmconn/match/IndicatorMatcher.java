@@ -1,38 +1,37 @@
 package io.tiflink.vmconn.match;
 
 import io.tiflink.vmconn.config.DetectionSettings;
+import io.tiflink.vmconn.ip.IpAddress;
 import io.tiflink.vmconn.model.Connection;
 import io.tiflink.vmconn.model.EventTimes;
 import io.tiflink.vmconn.model.Indicator;
 import io.tiflink.vmconn.model.IndicatorEvent;
-import io.tiflink.vmconn.model.IndicatorTimeline;
 import io.tiflink.vmconn.model.IpIndicators;
 import io.tiflink.vmconn.model.KeyedInput;
 import io.tiflink.vmconn.model.Match;
 import io.tiflink.vmconn.workflow.StateDescriptors;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
-import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Matches connections, keyed by canonical IP, against the indicators in broadcast state (SPEC 2).
- * Work happens in event-time order: a connection is judged at tau = t_c when the watermark passes
- * t_c, and an indicator version's probe is judged against the connections buffered for its IP when
- * the watermark passes its TimeGenerated (retro-match). By then every indicator row up to that
- * instant has arrived, so the result does not depend on which input ran ahead (SPEC 4.3). Each
- * match is emitted exactly once, at its detection time (SPEC 2.3).
+ * Matches connections, kept per bucket of addresses ({@link MatcherKeys}), against the indicators
+ * in broadcast state ({@link IndicatorStore}) (SPEC 2, 6.4). Work happens in event-time order: a
+ * connection is judged at tau = t_c when the watermark passes t_c, and an indicator version's probe
+ * is judged against the connections kept in its buckets when the watermark passes the version's
+ * time, or its ValidFrom (retro-match). By then every indicator row up to that instant has arrived,
+ * so the result does not depend on which input ran ahead (SPEC 4.3). Each match is emitted once, at
+ * its detection time (SPEC 2.3).
  */
 public class IndicatorMatcher
         extends KeyedBroadcastProcessFunction<String, KeyedInput, IndicatorEvent, Match> {
@@ -43,9 +42,9 @@ public class IndicatorMatcher
     public static final long SWEEP_INTERVAL_MILLIS = 60_000L;
 
     /**
-     * And, for large sets, at most once per this much event time per 1,000 indicators held: a sweep
-     * visits every indicator (0.36 s at 1M on one core), and sweeping only frees memory (matching
-     * checks liveness itself), so a large set is swept less often: every 10 minutes at 1M.
+     * And, for large sets, at most once per this much event time per 1,000 timelines held: a sweep
+     * visits every timeline, and sweeping only frees memory (matching checks liveness itself), so a
+     * large set is swept less often.
      */
     public static final long SWEEP_MILLIS_PER_THOUSAND_INDICATORS = 600L;
 
@@ -62,16 +61,19 @@ public class IndicatorMatcher
 
     private final DetectionSettings settings;
 
-    private transient MapState<Long, BufferedConnection[]> buffered;
+    private transient KeptConnections kept;
     private transient MapState<Long, Indicator[]> probes;
+    private transient LegacyIpKeys legacy;
+    private transient TargetIndex index;
+    private transient IndicatorLookup lookup;
+    private transient Detector detector;
     private transient long lastSweepHorizon;
     private transient long liveIndicators;
 
-    /** Whether liveIndicators has counted the (restored) broadcast state since open. */
-    private transient boolean liveCounted;
+    /** Whether the restored broadcast state has been counted and indexed since open. */
+    private transient boolean restoredStateRead;
 
     private transient StateStrings strings;
-    private transient DataOutputSerializer packBuffer;
     private transient Counter connectionsProcessed;
     private transient Counter lateConnections;
     private transient Counter lateIndicatorRows;
@@ -86,12 +88,23 @@ public class IndicatorMatcher
 
     @Override
     public void open(OpenContext openContext) {
-        buffered = getRuntimeContext().getMapState(StateDescriptors.BUFFERED_CONNECTIONS);
+        kept =
+                new KeptConnections(
+                        getRuntimeContext().getMapState(StateDescriptors.KEPT_CONNECTIONS));
         probes = getRuntimeContext().getMapState(StateDescriptors.PENDING_PROBES);
+        index = new TargetIndex();
+        lookup = new IndicatorLookup(index, settings.exclusions());
+        detector = new Detector(settings.lookbackNanos(), settings.indicatorLookbackNanos());
+        legacy =
+                new LegacyIpKeys(
+                        getRuntimeContext().getMapState(StateDescriptors.BUFFERED_CONNECTIONS),
+                        probes,
+                        lookup,
+                        detector,
+                        settings);
         lastSweepHorizon = Long.MIN_VALUE;
-        liveCounted = false;
+        restoredStateRead = false;
         strings = new StateStrings();
-        packBuffer = new DataOutputSerializer(256);
         var metrics = getRuntimeContext().getMetricGroup();
         connectionsProcessed = metrics.counter("connectionsProcessed");
         lateConnections = metrics.counter("lateConnections");
@@ -104,16 +117,42 @@ public class IndicatorMatcher
         metrics.gauge("liveIndicators", () -> liveIndicators);
     }
 
+    /**
+     * The broadcast state is not reachable in open(): the first element after it counts and indexes
+     * what a restore brought, so that the metric, the sweep interval and the lookups start from the
+     * restored set.
+     */
+    private void readRestoredState(
+            ReadOnlyBroadcastState<String, IpIndicators> byIp,
+            ReadOnlyBroadcastState<String, String[]> ipsById)
+            throws Exception {
+        if (!restoredStateRead) {
+            liveIndicators = IndicatorStore.count(ipsById);
+            IndicatorStore.indexAll(byIp, index);
+            restoredStateRead = true;
+        }
+    }
+
+    /** The liveIndicators metric's value: the timelines the state holds. */
+    long liveIndicators() {
+        return liveIndicators;
+    }
+
     // ---------------------------------------------------------------- broadcast side
 
     @Override
     public void processBroadcastElement(IndicatorEvent event, Context ctx, Collector<Match> out)
             throws Exception {
-        if (!liveCounted) {
-            countLiveIndicators(ctx.getBroadcastState(StateDescriptors.INDICATOR_IPS));
-        }
+        readRestoredState(
+                ctx.getBroadcastState(StateDescriptors.INDICATORS_BY_IP),
+                ctx.getBroadcastState(StateDescriptors.INDICATOR_IPS));
         long watermark = ctx.currentWatermark();
-        IndicatorStore store = store(ctx);
+        IndicatorStore store =
+                new IndicatorStore(
+                        ctx.getBroadcastState(StateDescriptors.INDICATORS_BY_IP),
+                        ctx.getBroadcastState(StateDescriptors.INDICATOR_IPS),
+                        ctx.getBroadcastState(StateDescriptors.INDICATOR_TOMBSTONES),
+                        index);
         if (!event.isTick()) {
             Indicator row = event.indicator;
             if (EventTimes.toMillis(row.timeGenerated) <= watermark) {
@@ -127,29 +166,6 @@ public class IndicatorMatcher
             }
         }
         sweepIfDue(store, watermark);
-    }
-
-    private static IndicatorStore store(Context ctx) {
-        return new IndicatorStore(
-                ctx.getBroadcastState(StateDescriptors.INDICATORS_BY_IP),
-                ctx.getBroadcastState(StateDescriptors.INDICATOR_IPS),
-                ctx.getBroadcastState(StateDescriptors.INDICATOR_TOMBSTONES));
-    }
-
-    /**
-     * The broadcast state is not reachable in open(): the first element after it counts what a
-     * restore brought (one entry per indicator), so that the metric and the sweep interval start
-     * from the restored set, not from 0.
-     */
-    private void countLiveIndicators(ReadOnlyBroadcastState<String, String[]> ipsById)
-            throws Exception {
-        liveIndicators = IndicatorStore.count(ipsById);
-        liveCounted = true;
-    }
-
-    /** The liveIndicators metric's value. */
-    long liveIndicators() {
-        return liveIndicators;
     }
 
     /**
@@ -187,21 +203,32 @@ public class IndicatorMatcher
     @Override
     public void processElement(KeyedInput in, ReadOnlyContext ctx, Collector<Match> out)
             throws Exception {
-        if (!liveCounted) {
-            countLiveIndicators(ctx.getBroadcastState(StateDescriptors.INDICATOR_IPS));
-        }
+        ReadOnlyBroadcastState<String, IpIndicators> byIp =
+                ctx.getBroadcastState(StateDescriptors.INDICATORS_BY_IP);
+        readRestoredState(byIp, ctx.getBroadcastState(StateDescriptors.INDICATOR_IPS));
         long watermark = ctx.timerService().currentWatermark();
-        if (in.connection != null) {
-            processConnection(in.connection, watermark, ctx, out);
+        List<Match> found = new ArrayList<>();
+        if (!MatcherKeys.isBucket(ctx.getCurrentKey())) {
+            legacy.processProbe(
+                    in.probe, ctx.getCurrentKey(), watermark, byIp, ctx.timerService(), found);
+        } else if (in.connection != null) {
+            processConnection(in.connection, watermark, byIp, ctx.timerService(), found);
         } else {
-            processProbe(in.probe, watermark, ctx, out);
+            processProbe(in.probe, watermark, byIp, ctx.timerService(), found);
         }
+        emit(found, out);
     }
 
     private void processConnection(
-            Connection c, long watermark, ReadOnlyContext ctx, Collector<Match> out)
+            Connection c,
+            long watermark,
+            ReadOnlyBroadcastState<String, IpIndicators> byIp,
+            TimerService timers,
+            List<Match> found)
             throws Exception {
         connectionsProcessed.inc();
+        IpAddress ip = IpAddress.parse(c.ip);
+        boolean excluded = lookup.isExcluded(ip);
         long ts = EventTimes.toMillis(c.timeGenerated);
         long judgedThrough = Long.MIN_VALUE;
         if (ts <= watermark) {
@@ -210,201 +237,219 @@ public class IndicatorMatcher
             lateConnections.inc();
             lateConnectionsTotal.add(1L);
             judgedThrough = watermark;
-            IpIndicators entry = ctx.getBroadcastState(StateDescriptors.INDICATORS_BY_IP).get(c.ip);
-            if (entry != null) {
+            List<IpIndicators> entries = lookup.entries(byIp, ip, excluded);
+            if (!entries.isEmpty()) {
                 long upTo = EventTimes.millisToNanos(watermark + 1) - 1;
-                List<Match> found = new ArrayList<>();
-                for (IndicatorTimeline t : entry.timelines) {
-                    addIfDetected(found, c, t.versions, upTo);
-                }
-                emit(found, out);
+                detector.detect(c, ip, excluded, entries, c.timeGenerated, upTo, null, found);
             }
             if (ts + settings.lookbackMillis() <= watermark) {
                 return; // no indicator can still arrive in time for it
             }
-        } else if (ctx.getBroadcastState(StateDescriptors.INDICATORS_BY_IP).get(c.ip) != null) {
-            // An indicator has a version for this IP: judge the connection at t_c. For the other
-            // 99.9% no timer: if a version for this IP arrives later, its probe schedules the
-            // judgement of every connection kept here (scheduleJudgements).
-            ctx.timerService().registerEventTimeTimer(ts);
+        } else if (lookup.mayMatch(ip, excluded) && !lookup.entries(byIp, ip, excluded).isEmpty()) {
+            // A target holds this address: judge the connection at t_c. For the other 99.9% no
+            // timer: if a version for it arrives later, its probe schedules the judgement.
+            timers.registerEventTimeTimer(ts);
         }
-        BufferedConnection[] at = buffered.get(ts);
-        buffered.put(ts, append(at, BufferedConnection.packed(c, judgedThrough, packBuffer)));
-        ctx.timerService().registerEventTimeTimer(ts + settings.lookbackMillis());
+        kept.add(c, ip, ts, judgedThrough);
+        timers.registerEventTimeTimer(dropInstant(KeptConnections.minuteOf(ts)));
+    }
+
+    /** When a minute's connections leave: when no indicator can arrive in time for them (L). */
+    private long dropInstant(long minute) {
+        return minute + KeptConnections.MINUTE_MILLIS - 1 + settings.lookbackMillis();
     }
 
     private void processProbe(
-            Indicator probe, long watermark, ReadOnlyContext ctx, Collector<Match> out)
+            Indicator probe,
+            long watermark,
+            ReadOnlyBroadcastState<String, IpIndicators> byIp,
+            TimerService timers,
+            List<Match> found)
             throws Exception {
-        long ts = EventTimes.toMillis(probe.timeGenerated);
-        if (ts > watermark) {
-            Indicator[] pending = probes.get(ts);
-            probes.put(ts, pending == null ? new Indicator[] {probe} : append(pending, probe));
-            ctx.timerService().registerEventTimeTimer(ts);
-            return;
-        }
-        // A late indicator row: retro-match it now against what is buffered (best effort).
-        IpIndicators entry =
-                ctx.getBroadcastState(StateDescriptors.INDICATORS_BY_IP).get(ctx.getCurrentKey());
-        IndicatorTimeline t = entry == null ? null : entry.find(probe.indicatorId);
-        if (t == null
-                && IndicatorStore.isSuperseded(
-                        ctx.getBroadcastState(StateDescriptors.INDICATOR_TOMBSTONES),
-                        probe.indicatorId,
-                        probe.timeGenerated)) {
-            return; // superseded by a version that already left the state (IndicatorStore.add)
-        }
-        Indicator[] versions = t == null ? new Indicator[0] : t.versions;
-        if (!Arrays.asList(versions).contains(probe)) {
-            versions = IndicatorVersions.insert(versions, probe);
-        }
-        List<Match> found = new ArrayList<>();
-        retroMatch(found, probe, versions, Long.MAX_VALUE);
-        emit(found, out);
-        scheduleJudgements(ctx.timerService(), watermark);
-    }
-
-    /**
-     * A version for this IP arrived: connections kept here with a time after {@code judgedThrough}
-     * may have been stored without a timer (no indicator had a version for the IP then), so each
-     * gets its judgement at t_c now. The timer service keeps one timer per key and instant, and a
-     * connection is judged once (judgedThroughMillis), so scheduling twice is harmless.
-     */
-    private void scheduleJudgements(TimerService timers, long judgedThrough) throws Exception {
-        for (Long ts : buffered.keys()) {
-            if (ts > judgedThrough) {
-                timers.registerEventTimeTimer(ts);
+        for (long instant : instantsOf(probe)) {
+            if (instant > watermark) {
+                Indicator[] pending = probes.get(instant);
+                probes.put(instant, append(pending, probe));
+                timers.registerEventTimeTimer(instant);
+            } else {
+                // A late indicator row: retro-match it now against what is kept (best effort).
+                retroMatch(List.of(probe), instant, watermark, byIp, found);
+                scheduleJudgements(List.of(probe), watermark, timers);
             }
         }
+    }
+
+    /** The instants a version can start matching at: its time, and its ValidFrom when later. */
+    static long[] instantsOf(Indicator v) {
+        long t = EventTimes.toMillis(v.timeGenerated);
+        long from = EventTimes.toMillis(v.validFrom);
+        return v.validFrom > v.timeGenerated && from != t ? new long[] {t, from} : new long[] {t};
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Match> out) throws Exception {
-        IpIndicators entry =
-                ctx.getBroadcastState(StateDescriptors.INDICATORS_BY_IP).get(ctx.getCurrentKey());
+        ReadOnlyBroadcastState<String, IpIndicators> byIp =
+                ctx.getBroadcastState(StateDescriptors.INDICATORS_BY_IP);
+        readRestoredState(byIp, ctx.getBroadcastState(StateDescriptors.INDICATOR_IPS));
         List<Match> found = new ArrayList<>();
-        if (entry != null) {
-            // Detections at tau = t_c for the connections of this instant.
-            BufferedConnection[] now = buffered.get(timestamp);
-            if (now != null) {
-                String ip = ctx.getCurrentKey();
-                for (BufferedConnection b : now) {
-                    if (b.judgedThroughMillis < timestamp) {
-                        long tc = b.time();
-                        for (IndicatorTimeline t : entry.timelines) {
-                            if (MatchRules.matchesAt(
-                                    t.versions, tc, tc, ip, settings.indicatorLookbackNanos())) {
-                                Connection c = b.connection();
-                                found.add(
-                                        Match.of(
-                                                c,
-                                                MatchRules.inForce(t.versions, tc),
-                                                tc,
-                                                c.timeGeneratedDigits));
-                            }
-                        }
-                    }
-                }
-            }
-            // Detections at tau = TimeGenerated of the versions that arrived for this IP.
-            Indicator[] arrived = probes.get(timestamp);
-            if (arrived != null) {
-                for (Indicator probe : distinctByIdAndTime(arrived)) {
-                    IndicatorTimeline t = entry.find(probe.indicatorId);
-                    if (t != null) {
-                        retroMatch(found, probe, t.versions, timestamp);
-                    }
-                }
-                scheduleJudgements(ctx.timerService(), timestamp);
-            }
+        if (!MatcherKeys.isBucket(ctx.getCurrentKey())) {
+            legacy.onTimer(timestamp, ctx.getCurrentKey(), byIp, ctx.timerService(), found);
+            emit(found, out);
+            return;
         }
-        probes.remove(timestamp);
-        // Connections whose look-back has passed: no indicator can arrive in time for them now.
-        buffered.remove(timestamp - settings.lookbackMillis());
+        judgeAt(timestamp, byIp, found);
+        Indicator[] arrived = probes.get(timestamp);
+        if (arrived != null) {
+            probes.remove(timestamp);
+            List<Indicator> list = List.of(arrived);
+            retroMatch(list, timestamp, timestamp, byIp, found);
+            scheduleJudgements(list, timestamp, ctx.timerService());
+        }
+        long minute = timestamp + 1 - KeptConnections.MINUTE_MILLIS - settings.lookbackMillis();
+        if (Math.floorMod(minute, KeptConnections.MINUTE_MILLIS) == 0) {
+            kept.drop(minute); // no indicator can arrive in time for these connections any more
+        }
         emit(found, out);
     }
 
-    /** Matches whose least detection time is this probe's TimeGenerated (SPEC 2.3). */
-    private void retroMatch(
-            List<Match> found, Indicator probe, Indicator[] versions, long judgedBefore)
+    /** Detections at tau = t_c for the connections of this instant (SPEC 2.2, tau = t_c). */
+    private void judgeAt(
+            long instant, ReadOnlyBroadcastState<String, IpIndicators> byIp, List<Match> found)
             throws Exception {
-        long tau = probe.timeGenerated;
-        long from = tau - settings.lookbackNanos();
-        for (Map.Entry<Long, BufferedConnection[]> e : buffered.entries()) {
-            for (BufferedConnection b : e.getValue()) {
-                long tc = b.time();
-                if (tc >= from && tc < tau && b.judgedThroughMillis < judgedBefore) {
-                    long detected =
-                            MatchRules.detectionTime(
-                                    tc,
-                                    probe.ip,
-                                    versions,
-                                    settings.lookbackNanos(),
-                                    settings.indicatorLookbackNanos(),
-                                    tau);
-                    if (detected == tau) {
-                        found.add(
-                                Match.of(
-                                        b.connection(),
-                                        MatchRules.inForce(versions, tau),
-                                        tau,
-                                        probe.timeGeneratedDigits));
+        kept.scan(
+                instant,
+                instant,
+                r -> {
+                    if (EventTimes.toMillis(r.timeNanos) != instant
+                            || r.judgedThroughMillis >= instant) {
+                        return;
                     }
+                    IpAddress ip = r.address();
+                    boolean excluded = lookup.isExcluded(ip);
+                    List<IpIndicators> entries = lookup.entries(byIp, ip, excluded);
+                    if (!entries.isEmpty()) {
+                        Connection c = r.connection();
+                        detector.detect(
+                                c,
+                                ip,
+                                excluded,
+                                entries,
+                                c.timeGenerated,
+                                c.timeGenerated,
+                                null,
+                                found);
+                    }
+                });
+    }
+
+    /**
+     * Detections at the instant the probes' versions start matching, for the connections kept here
+     * in the L before it (SPEC 2.2, tau > t_c): only those of the probes' indicators, and only
+     * where that instant is the pair's least detection time (SPEC 2.3). Judged up to {@code upTo}.
+     */
+    private void retroMatch(
+            List<Indicator> arrived,
+            long instantMillis,
+            long upToMillis,
+            ReadOnlyBroadcastState<String, IpIndicators> byIp,
+            List<Match> found)
+            throws Exception {
+        Map<String, List<Indicator>> byIndicator = new LinkedHashMap<>();
+        for (Indicator p : arrived) {
+            byIndicator.computeIfAbsent(p.indicatorId, k -> new ArrayList<>()).add(p);
+        }
+        long from = EventTimes.millisToNanos(instantMillis);
+        long upTo = EventTimes.millisToNanos(upToMillis + 1) - 1;
+        long earliest = from - settings.lookbackNanos();
+        for (Map.Entry<String, List<Indicator>> e : byIndicator.entrySet()) {
+            List<io.tiflink.vmconn.ip.Target> targets = targetsOf(e.getValue());
+            kept.scan(
+                    EventTimes.toMillis(earliest),
+                    instantMillis,
+                    r -> {
+                        if (r.timeNanos < earliest
+                                || r.timeNanos >= from
+                                || r.judgedThroughMillis >= upToMillis
+                                || !holds(targets, r)) {
+                            return;
+                        }
+                        IpAddress ip = r.address();
+                        boolean excluded = lookup.isExcluded(ip);
+                        List<IpIndicators> entries =
+                                IndicatorLookup.withProbes(
+                                        lookup.entries(byIp, ip, excluded), e.getValue());
+                        detector.detect(
+                                r.connection(),
+                                ip,
+                                excluded,
+                                entries,
+                                from,
+                                upTo,
+                                e.getKey(),
+                                found);
+                    });
+        }
+    }
+
+    /**
+     * New versions for addresses kept here: connections ahead of the watermark may have been kept
+     * without a timer (no target held their address then), so each that a version's target holds
+     * gets its judgement at t_c now. The timer service keeps one timer per key and instant, so
+     * scheduling twice is harmless.
+     */
+    private void scheduleJudgements(List<Indicator> arrived, long after, TimerService timers)
+            throws Exception {
+        List<io.tiflink.vmconn.ip.Target> targets = targetsOf(arrived);
+        kept.scanFrom(
+                after,
+                r -> {
+                    long ts = EventTimes.toMillis(r.timeNanos);
+                    if (ts > after && r.judgedThroughMillis < ts && holds(targets, r)) {
+                        timers.registerEventTimeTimer(ts);
+                    }
+                });
+    }
+
+    private static List<io.tiflink.vmconn.ip.Target> targetsOf(List<Indicator> versions) {
+        List<io.tiflink.vmconn.ip.Target> out = new ArrayList<>();
+        for (Indicator v : versions) {
+            for (String t : v.targetList()) {
+                io.tiflink.vmconn.ip.Target parsed = io.tiflink.vmconn.ip.Target.parse(t);
+                if (parsed != null) {
+                    out.add(parsed);
                 }
             }
         }
+        return out;
     }
 
-    private void addIfDetected(List<Match> found, Connection c, Indicator[] versions, long upTo) {
-        long tau =
-                MatchRules.detectionTime(
-                        c.timeGenerated,
-                        c.ip,
-                        versions,
-                        settings.lookbackNanos(),
-                        settings.indicatorLookbackNanos(),
-                        upTo);
-        if (tau != MatchRules.NONE) {
-            Indicator v = MatchRules.inForce(versions, tau);
-            int digits = tau == c.timeGenerated ? c.timeGeneratedDigits : v.timeGeneratedDigits;
-            found.add(Match.of(c, v, tau, digits));
+    private boolean holds(List<io.tiflink.vmconn.ip.Target> targets, KeptConnections.Record r) {
+        IpAddress ip = r.address();
+        for (io.tiflink.vmconn.ip.Target t : targets) {
+            if (t.contains(ip) && (t.isAddress() || !lookup.isExcluded(ip))) {
+                return true;
+            }
         }
+        return false;
     }
 
     private void emit(List<Match> found, Collector<Match> out) {
+        if (found.isEmpty()) {
+            return;
+        }
         found.sort(EMIT_ORDER);
         for (Match m : found) {
             out.collect(m);
         }
         matchesEmitted.inc(found.size());
-        if (!found.isEmpty()) {
-            matchesTotal.add((long) found.size());
-        }
+        matchesTotal.add((long) found.size());
     }
 
-    /**
-     * One probe per (IndicatorId, TimeGenerated): tied rows are judged once, on the version in
-     * force.
-     */
-    private static Iterable<Indicator> distinctByIdAndTime(Indicator[] arrived) {
-        Map<String, Indicator> distinct = new TreeMap<>();
-        for (Indicator p : arrived) {
-            distinct.putIfAbsent(p.indicatorId + '\u0000' + p.timeGenerated, p);
-        }
-        return distinct.values();
-    }
-
-    private static BufferedConnection[] append(BufferedConnection[] a, BufferedConnection b) {
+    static Indicator[] append(Indicator[] a, Indicator b) {
         if (a == null) {
-            return new BufferedConnection[] {b};
+            return new Indicator[] {b};
         }
-        BufferedConnection[] out = Arrays.copyOf(a, a.length + 1);
-        out[a.length] = b;
-        return out;
-    }
-
-    private static Indicator[] append(Indicator[] a, Indicator b) {
-        Indicator[] out = Arrays.copyOf(a, a.length + 1);
+        Indicator[] out = java.util.Arrays.copyOf(a, a.length + 1);
         out[a.length] = b;
         return out;
     }

@@ -35,34 +35,53 @@ public final class IndicatorStore {
     private final BroadcastState<String, IpIndicators> byIp;
     private final BroadcastState<String, String[]> ipsById;
     private final BroadcastState<String, Long> tombstones;
+    private final TargetIndex index;
+
+    /** A store over the three states; {@code index} (may be null) learns every target change. */
+    IndicatorStore(
+            BroadcastState<String, IpIndicators> byIp,
+            BroadcastState<String, String[]> ipsById,
+            BroadcastState<String, Long> tombstones,
+            TargetIndex index) {
+        this.byIp = byIp;
+        this.ipsById = ipsById;
+        this.tombstones = tombstones;
+        this.index = index;
+    }
 
     public IndicatorStore(
             BroadcastState<String, IpIndicators> byIp,
             BroadcastState<String, String[]> ipsById,
             BroadcastState<String, Long> tombstones) {
-        this.byIp = byIp;
-        this.ipsById = ipsById;
-        this.tombstones = tombstones;
+        this(byIp, ipsById, tombstones, null);
     }
 
-    /** Adds an indicator row (a usable version) to its indicator's timeline. */
+    /** Adds an indicator row (a usable version) to its timeline. */
     public Added add(Indicator row) throws Exception {
-        String[] oldIps = ipsById.get(row.indicatorId);
-        Indicator[] versions =
-                oldIps == null ? new Indicator[0] : timelineOf(byIp, oldIps, row.indicatorId);
+        String key = row.timelineKey();
+        String[] oldIps = ipsById.get(key);
+        Indicator[] versions = oldIps == null ? new Indicator[0] : timelineOf(byIp, oldIps, key);
         if (oldIps == null) {
-            Long latest = tombstones.get(row.indicatorId);
+            Long latest = tombstones.get(key);
             if (latest != null) {
                 if (latest > row.timeGenerated) {
-                    // Older than the version that took the indicator out of the state: it was in
+                    // Older than the version that took the timeline out of the state: it was in
                     // force only before that version, at instants no pending work asks about.
                     return Added.SUPERSEDED;
                 }
-                tombstones.remove(row.indicatorId);
+                tombstones.remove(key);
             }
         }
-        writeTimeline(row.indicatorId, oldIps, IndicatorVersions.insert(versions, row));
+        writeTimeline(key, oldIps, IndicatorVersions.insert(versions, row));
         return oldIps == null ? Added.NEW_INDICATOR : Added.VERSION;
+    }
+
+    /** Tells {@code index} every target the state holds (after a restore). */
+    static void indexAll(ReadOnlyBroadcastState<String, IpIndicators> byIp, TargetIndex index)
+            throws Exception {
+        for (Map.Entry<String, IpIndicators> e : byIp.immutableEntries()) {
+            index.add(e.getKey());
+        }
     }
 
     /**
@@ -114,7 +133,7 @@ public final class IndicatorStore {
         return n;
     }
 
-    /** The timelines of the indicators with a kept version for this canonical IP; null if none. */
+    /** The timelines with a kept version naming this target (canonical text); null if none. */
     public static IpIndicators forIp(
             ReadOnlyBroadcastState<String, IpIndicators> byIp, String canonicalIp)
             throws Exception {
@@ -122,15 +141,15 @@ public final class IndicatorStore {
     }
 
     /**
-     * Whether a row of this indicator at this time is older than the version with which the
-     * indicator left the state (and so is in force at no instant that pending work asks about).
+     * Whether a version with this timeline key and time is older than the version with which the
+     * timeline left the state (and so is in force at no instant that pending work asks about).
      */
     public static boolean isSuperseded(
             ReadOnlyBroadcastState<String, Long> tombstones,
-            String indicatorId,
+            String timelineKey,
             long timeGeneratedNanos)
             throws Exception {
-        Long latest = tombstones.get(indicatorId);
+        Long latest = tombstones.get(timelineKey);
         return latest != null && latest > timeGeneratedNanos;
     }
 
@@ -148,14 +167,21 @@ public final class IndicatorStore {
         String[] newIps = IndicatorVersions.ips(versions);
         IndicatorTimeline timeline = new IndicatorTimeline(indicatorId, versions);
         for (String ip : newIps) {
-            byIp.put(ip, withTimeline(byIp.get(ip), timeline));
+            IpIndicators before = byIp.get(ip);
+            byIp.put(ip, withTimeline(before, timeline));
+            if (before == null && index != null) {
+                index.add(ip);
+            }
         }
         if (oldIps != null) {
             for (String ip : oldIps) {
                 if (Arrays.binarySearch(newIps, ip) < 0) {
                     IpIndicators rest = withoutTimeline(byIp.get(ip), indicatorId);
                     if (rest == null) {
-                        byIp.remove(ip); // no indicator has a version for this IP any more
+                        byIp.remove(ip); // no timeline has a version naming this target any more
+                        if (index != null) {
+                            index.remove(ip);
+                        }
                     } else {
                         byIp.put(ip, rest);
                     }

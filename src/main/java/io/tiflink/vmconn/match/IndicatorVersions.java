@@ -48,11 +48,7 @@ public final class IndicatorVersions {
             Indicator v = versions[k];
             long next = k + 1 < versions.length ? versions[k + 1].timeGenerated : Long.MAX_VALUE;
             long from = Math.max(v.timeGenerated, horizon);
-            anyLive =
-                    v.active
-                            && from < next
-                            && from < v.expiration
-                            && from - indicatorLookbackNanos <= v.timeGenerated;
+            anyLive = MatchRules.liveSomewhereIn(v, from, next, indicatorLookbackNanos);
         }
         if (!anyLive) {
             return new Indicator[0];
@@ -60,11 +56,13 @@ public final class IndicatorVersions {
         return first == 0 ? versions : Arrays.copyOfRange(versions, first, versions.length);
     }
 
-    /** The distinct canonical IPs of the versions, sorted. */
+    /** The distinct targets of the versions (addresses and ranges), sorted. */
     public static String[] ips(Indicator[] versions) {
         TreeSet<String> ips = new TreeSet<>();
         for (Indicator v : versions) {
-            ips.add(v.ip);
+            for (String t : v.targetList()) {
+                ips.add(t);
+            }
         }
         return ips.toArray(new String[0]);
     }

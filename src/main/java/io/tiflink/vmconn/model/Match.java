@@ -13,6 +13,15 @@ public class Match {
     public long detectionTime;
     public int detectionTimeDigits;
 
+    /**
+     * The indicator's target the connection matched (TI_ipEntity: an address or a range, SPEC
+     * 6.4c), and its text as written (a STIX pattern's value). Null in matches restored from 1.x:
+     * the indicator's {@code ip} then. Since 1.2.0.
+     */
+    public String target;
+
+    public String targetAsWritten;
+
     public Match() {}
 
     public static Match of(Connection c, Indicator v, long detectionTime, int digits) {
@@ -29,7 +38,9 @@ public class Match {
         if (this == o) return true;
         if (!(o instanceof Match)) return false;
         Match m = (Match) o;
-        return detectionTime == m.detectionTime
+        return Objects.equals(target, m.target)
+                && Objects.equals(targetAsWritten, m.targetAsWritten)
+                && detectionTime == m.detectionTime
                 && detectionTimeDigits == m.detectionTimeDigits
                 && Objects.equals(connection, m.connection)
                 && Objects.equals(indicator, m.indicator);

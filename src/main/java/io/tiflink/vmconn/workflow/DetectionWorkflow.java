@@ -4,6 +4,7 @@ import io.tiflink.vmconn.alert.AlertAggregator;
 import io.tiflink.vmconn.config.DetectionSettings;
 import io.tiflink.vmconn.config.EmitMode;
 import io.tiflink.vmconn.match.IndicatorMatcher;
+import io.tiflink.vmconn.match.MatcherKeys;
 import io.tiflink.vmconn.match.WatermarkTicker;
 import io.tiflink.vmconn.model.Alert;
 import io.tiflink.vmconn.model.Connection;
@@ -20,6 +21,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.util.Collector;
 
 /**
  * The detection, defined once. Sources (Kafka, files, tests) hand in their records with event time
@@ -75,11 +77,9 @@ public final class DetectionWorkflow {
                                 TypeInformation.of(IndicatorEvent.class),
                                 new WatermarkTicker(IndicatorMatcher.SWEEP_INTERVAL_MILLIS))
                         .uid(Uids.WATERMARK_TICKS);
-        // Keyed by IndicatorId before the broadcast: every row of one indicator reaches every
-        // matcher
-        // task through one channel, in input order, so ties on TimeGenerated resolve alike
-        // everywhere
-        // (SPEC 1.5) whatever the parallelism.
+        // Keyed by indicator id before the broadcast: every row of one indicator reaches every
+        // matcher task through one channel, in input order, so ties on the version time resolve
+        // alike everywhere (SPEC 1.5) whatever the parallelism.
         SingleOutputStreamOperator<IndicatorEvent> versions =
                 indicators
                         .keyBy(DetectionWorkflow::indicatorKey, Types.STRING)
@@ -95,12 +95,14 @@ public final class DetectionWorkflow {
 
         SingleOutputStreamOperator<KeyedInput> connectionInputs =
                 connections
-                        .map(KeyedInput::connection, TypeInformation.of(KeyedInput.class))
+                        .map(
+                                c -> KeyedInput.connection(c, MatcherKeys.bucketOf(c.ip)),
+                                TypeInformation.of(KeyedInput.class))
                         .name("Connections")
                         .uid(Uids.CONNECTION_INPUTS);
         SingleOutputStreamOperator<KeyedInput> probes =
                 indicators
-                        .map(KeyedInput::probe, TypeInformation.of(KeyedInput.class))
+                        .flatMap(DetectionWorkflow::probes, TypeInformation.of(KeyedInput.class))
                         .name("Indicator probes")
                         .uid(Uids.INDICATOR_PROBES);
         DataStream<KeyedInput> keyed = connectionInputs.union(probes);
@@ -155,9 +157,24 @@ public final class DetectionWorkflow {
         return row.indicatorId;
     }
 
-    /** Key of the matcher: the canonical IP of a connection or probe. */
+    /** Key of the matcher: a bucket of addresses (or, for 1.x state, an address). */
     public static String matcherKey(KeyedInput in) {
-        return in.ip();
+        return in.key;
+    }
+
+    /**
+     * A version's probes: one to each bucket its targets reach, and one to each address target's
+     * own key, where state restored from 1.x may keep connections ({@code match.LegacyIpKeys}).
+     */
+    public static void probes(Indicator v, Collector<KeyedInput> out) {
+        for (String bucket : MatcherKeys.bucketsOf(v.targetList())) {
+            out.collect(KeyedInput.probe(v, bucket));
+        }
+        for (String target : v.targetList()) {
+            if (target.indexOf('/') < 0) {
+                out.collect(KeyedInput.probe(v, target));
+            }
+        }
     }
 
     /** Key of the alert groups: canonical IP and IndicatorId. */

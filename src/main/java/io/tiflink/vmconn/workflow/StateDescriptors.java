@@ -2,6 +2,7 @@ package io.tiflink.vmconn.workflow;
 
 import io.tiflink.vmconn.alert.AlertGroup;
 import io.tiflink.vmconn.match.BufferedConnection;
+import io.tiflink.vmconn.match.KeptChunk;
 import io.tiflink.vmconn.model.DeadLetter;
 import io.tiflink.vmconn.model.Indicator;
 import io.tiflink.vmconn.model.IpIndicators;
@@ -37,14 +38,28 @@ public final class StateDescriptors {
     public static final MapStateDescriptor<String, Long> INDICATOR_TOMBSTONES =
             new MapStateDescriptor<>("indicator-tombstones", Types.STRING, Types.LONG);
 
-    /** Keyed by IP: connections by their Flink timestamp, kept for L (retro-match). */
+    /**
+     * Keyed by bucket of addresses (SPEC 2.2): the connections kept for L, in chunks by minute.
+     * Since 1.2.0.
+     */
+    public static final MapStateDescriptor<Long, KeptChunk> KEPT_CONNECTIONS =
+            new MapStateDescriptor<>(
+                    "kept-connections", Types.LONG, TypeInformation.of(KeptChunk.class));
+
+    /**
+     * Keyed by canonical address, release 1.x: connections by their Flink timestamp, kept for L.
+     * Read only, from 1.x savepoints, until drained ({@code match.LegacyIpKeys}).
+     */
     public static final MapStateDescriptor<Long, BufferedConnection[]> BUFFERED_CONNECTIONS =
             new MapStateDescriptor<>(
                     "buffered-connections",
                     Types.LONG,
                     Types.OBJECT_ARRAY(TypeInformation.of(BufferedConnection.class)));
 
-    /** Keyed by IP: indicator versions waiting for the watermark to reach their TimeGenerated. */
+    /**
+     * Keyed by bucket (by address in 1.x): indicator versions waiting for the watermark to reach
+     * the instant they can start matching at (their time, or ValidFrom).
+     */
     public static final MapStateDescriptor<Long, Indicator[]> PENDING_PROBES =
             new MapStateDescriptor<>(
                     "pending-probes",

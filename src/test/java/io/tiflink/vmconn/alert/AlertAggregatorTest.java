@@ -221,10 +221,11 @@ class AlertAggregatorTest {
 
     @Test
     void alertIdIsStableAndDependsOnIndicatorIpAndWindow() {
-        String a = AlertGroups.alertId("i1", IP, 0L);
-        assertThat(AlertGroups.alertId("i1", IP, 0L)).isEqualTo(a);
-        assertThat(AlertGroups.alertId("i2", IP, 0L)).isNotEqualTo(a);
-        assertThat(AlertGroups.alertId("i1", "198.51.100.1", 0L)).isNotEqualTo(a);
-        assertThat(AlertGroups.alertId("i1", IP, 3_600_000L)).isNotEqualTo(a);
+        String a = AlertGroups.alertId(AlertGroups.RULE_ID, "i1", IP, 0L);
+        assertThat(AlertGroups.alertId(AlertGroups.RULE_ID, "i1", IP, 0L)).isEqualTo(a);
+        assertThat(AlertGroups.alertId(AlertGroups.RULE_ID, "i2", IP, 0L)).isNotEqualTo(a);
+        assertThat(AlertGroups.alertId(AlertGroups.RULE_ID, "i1", "198.51.100.1", 0L))
+                .isNotEqualTo(a);
+        assertThat(AlertGroups.alertId(AlertGroups.RULE_ID, "i1", IP, 3_600_000L)).isNotEqualTo(a);
     }
 }

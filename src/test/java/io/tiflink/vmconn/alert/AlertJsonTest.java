@@ -89,7 +89,9 @@ class AlertJsonTest {
         assertThat(n.get("MatchCount").asLong()).isEqualTo(1);
         assertThat(n.get("DetectionTime").asText()).isEqualTo("2026-11-27T10:07:00Z");
         assertThat(n.get("AlertId").asText())
-                .isEqualTo(AlertGroups.alertId("i1", "203.0.113.7", millis("10:00")));
+                .isEqualTo(
+                        AlertGroups.alertId(
+                                AlertGroups.RULE_ID, "i1", "203.0.113.7", millis("10:00")));
     }
 
     @Test

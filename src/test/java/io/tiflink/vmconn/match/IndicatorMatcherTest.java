@@ -94,7 +94,9 @@ class IndicatorMatcherTest {
     void connectionBetweenAProbeAndItsBroadcastCopyIsJudgedAtItsTime() throws Exception {
         Indicator v = indicator("i1", IP, "10:10");
         m.watermark("10:00");
-        m.harness.processElement(io.tiflink.vmconn.model.KeyedInput.probe(v), millis("10:10"));
+        for (var p : MatcherHarness.probes(v)) {
+            m.harness.processElement(p, millis("10:10"));
+        }
         m.connection(connection(IP, "10:30", "a"));
         m.harness.processBroadcastElement(
                 io.tiflink.vmconn.model.IndicatorEvent.version(v), millis("10:10"));
@@ -328,8 +330,7 @@ class IndicatorMatcherTest {
         IndicatorMatcher restored = new IndicatorMatcher(SETTINGS);
         var h = MatcherHarness.restored(restored, snapshot);
         h.processElement(
-                io.tiflink.vmconn.model.KeyedInput.connection(connection("203.0.113.200", "10:10")),
-                millis("10:10"));
+                MatcherHarness.keyed(connection("203.0.113.200", "10:10")), millis("10:10"));
         assertThat(restored.liveIndicators())
                 .as("two indicators restored, before any sweep")
                 .isEqualTo(2);

@@ -24,7 +24,8 @@ class MatchRulesTest {
         }
         return MatchRules.detectionTime(
                 at(connectionTime),
-                IP,
+                io.tiflink.vmconn.ip.IpAddress.parse(IP),
+                false,
                 versions,
                 S.lookbackNanos(),
                 S.indicatorLookbackNanos(),
@@ -142,7 +143,8 @@ class MatchRulesTest {
         assertThat(
                         MatchRules.detectionTime(
                                 at("10:30"),
-                                IP,
+                                io.tiflink.vmconn.ip.IpAddress.parse(IP),
+                                false,
                                 versions,
                                 S.lookbackNanos(),
                                 S.indicatorLookbackNanos(),

@@ -27,6 +27,7 @@ class StateTypesArePojosTest {
                 Match.class,
                 Alert.class,
                 BufferedConnection.class,
+                io.tiflink.vmconn.match.KeptChunk.class,
                 AlertGroup.class
             })
     void serializedAsPojoWithoutKryo(Class<?> type) {

@@ -2,6 +2,7 @@ package io.tiflink.vmconn.testing;
 
 import io.tiflink.vmconn.config.DetectionSettings;
 import io.tiflink.vmconn.match.IndicatorMatcher;
+import io.tiflink.vmconn.match.MatcherKeys;
 import io.tiflink.vmconn.model.Connection;
 import io.tiflink.vmconn.model.EventTimes;
 import io.tiflink.vmconn.model.Indicator;
@@ -64,13 +65,37 @@ public final class MatcherHarness implements AutoCloseable {
     public MatcherHarness indicator(Indicator i) throws Exception {
         long ts = EventTimes.toMillis(i.timeGenerated);
         harness.processBroadcastElement(IndicatorEvent.version(i), ts);
-        harness.processElement(KeyedInput.probe(i), ts);
+        for (KeyedInput p : probes(i)) {
+            harness.processElement(p, ts);
+        }
         return this;
     }
 
     public MatcherHarness connection(Connection c) throws Exception {
-        harness.processElement(KeyedInput.connection(c), EventTimes.toMillis(c.timeGenerated));
+        harness.processElement(keyed(c), EventTimes.toMillis(c.timeGenerated));
         return this;
+    }
+
+    /** A connection as the workflow hands it to the matcher: to its bucket's key. */
+    public static KeyedInput keyed(Connection c) {
+        return KeyedInput.connection(c, MatcherKeys.bucketOf(c.ip));
+    }
+
+    /** A version's probes as the workflow sends them (to each bucket, and each address's key). */
+    public static List<KeyedInput> probes(Indicator v) {
+        List<KeyedInput> out = new ArrayList<>();
+        DetectionWorkflow.probes(
+                v,
+                new org.apache.flink.util.Collector<>() {
+                    @Override
+                    public void collect(KeyedInput k) {
+                        out.add(k);
+                    }
+
+                    @Override
+                    public void close() {}
+                });
+        return out;
     }
 
     /** Both inputs' watermarks to this instant (Flink millis). */
