@@ -11,11 +11,15 @@ import io.tiflink.vmconn.reference.SpecReference.Settings;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -1897,5 +1901,412 @@ class SpecReferenceTest {
                 .isEqualTo(sc.indicatorLines());
         assertThat(Files.readAllLines(dir.resolve(Scenario.CONNECTIONS_FILE)))
                 .isEqualTo(sc.connectionLines());
+    }
+
+    @Test
+    void generatorWithAllShapesIsDeterministicAndLegacyShapesAreTheOldScenario() {
+        Scenario a = ScenarioGenerator.generate(21, 400, ScenarioGenerator.Shapes.ALL);
+        Scenario b = ScenarioGenerator.generate(21, 400, ScenarioGenerator.Shapes.ALL);
+        assertThat(b.indicatorLines()).isEqualTo(a.indicatorLines());
+        assertThat(b.connectionLines()).isEqualTo(a.connectionLines());
+        assertThat(b.settings()).isEqualTo(a.settings());
+        assertThat(
+                        ScenarioGenerator.generate(22, 400, ScenarioGenerator.Shapes.ALL)
+                                .indicatorLines())
+                .isNotEqualTo(a.indicatorLines());
+        Scenario legacy =
+                ScenarioGenerator.generate(21, 400, false, ScenarioGenerator.Shapes.LEGACY);
+        Scenario old = ScenarioGenerator.generate(21, 400, false);
+        assertThat(legacy.indicatorLines()).isEqualTo(old.indicatorLines());
+        assertThat(legacy.connectionLines()).isEqualTo(old.connectionLines());
+        assertThat(old.indicatorLines()).noneMatch(l -> l.contains("ThreatIntelIndicators"));
+    }
+
+    @Test
+    void generatorWithAllShapesHoldsEveryCaseFamilyAndConsistentAlerts() throws Exception {
+        for (long seed : List.of(23L, 24L)) {
+            Scenario sc = ScenarioGenerator.generate(seed, 600, ScenarioGenerator.Shapes.ALL);
+            Families f = new Families();
+            f.scanIndicatorLines(sc.indicatorLines());
+            for (String mode : List.of("final", "first")) {
+                Scenario s = sc.withSettings(sc.settings().withEmitMode(mode));
+                Result r = s.analyse();
+                assertThat(r.deadLetters()).as("dead letters").isEqualTo(s.deadLetterCount());
+                f.scanResult(r, s.settings());
+            }
+            f.scanConnections(sc.connectionLines(), sc.settings());
+            assertThat(f.missing()).as("seed " + seed + ": families missing").isEmpty();
+        }
+    }
+
+    /** What a scenario holds, as read back from its lines and its oracle result. */
+    private static final class Families {
+        private final Map<String, Boolean> seen = new LinkedHashMap<>();
+        private final List<RefIp.Cidr> usableRanges = new ArrayList<>();
+        private final Set<Instant> validFroms = new HashSet<>();
+        private final Set<Instant> versionTimes = new HashSet<>();
+
+        Families() {
+            for (String name :
+                    List.of(
+                            "bundle of several objects",
+                            "TAXII envelope with objects and more/next",
+                            "empty TAXII page",
+                            "nested bundle",
+                            "records envelope holding a ThreatIntelIndicators row",
+                            "TI key ipv4-addr",
+                            "TI key ipv6-addr",
+                            "TI key network-traffic",
+                            "TI range value",
+                            "TI Pattern-only row",
+                            "TI Data as string",
+                            "TI Data as object",
+                            "TI IsDeleted true",
+                            "TI Revoked true",
+                            "TI ValidFrom",
+                            "TI without ValidUntil",
+                            "TI Id with several IPs",
+                            "legacy NetworkCidrBlock with the four columns empty",
+                            "legacy range in an IP column",
+                            "STIX OR inside an observation",
+                            "STIX OR between observations",
+                            "STIX AND type test",
+                            "STIX ISSUBSET",
+                            "STIX revoked",
+                            "STIX without valid_until",
+                            "STIX newer version arriving first",
+                            "STIX tie on modified",
+                            "TI tie on TimeGenerated",
+                            "other STIX type",
+                            "range with host bits set",
+                            "IPv4-mapped range",
+                            "IPv6 range",
+                            "connection exactly L before a version time",
+                            "connection in the excluded part of a range",
+                            "alert ThreatIntelligenceIndicator",
+                            "alert ThreatIntelIndicators",
+                            "alert indicator",
+                            "range alert of each kind",
+                            "TI alert retro-matched",
+                            "STIX alert retro-matched",
+                            "alert detected at a ValidFrom / valid_from",
+                            "STIX value as written differs from canonical",
+                            "counter indicator.noIp",
+                            "counter indicator.invalidIp",
+                            "counter indicator.excludedIp",
+                            "counter indicator.notIpType",
+                            "counter indicator.unsupportedPattern",
+                            "counter indicator.patternType",
+                            "counter indicator.rangeTooBroad",
+                            "counter indicator.otherStixType")) {
+                seen.put(name, false);
+            }
+        }
+
+        private void saw(String name) {
+            assertThat(seen).containsKey(name);
+            seen.put(name, true);
+        }
+
+        List<String> missing() {
+            return seen.entrySet().stream()
+                    .filter(e -> !e.getValue())
+                    .map(Map.Entry::getKey)
+                    .toList();
+        }
+
+        void scanIndicatorLines(List<String> lines) throws Exception {
+            Map<String, Instant> stixLatestArrived = new LinkedHashMap<>();
+            Map<String, Instant> stixTimes = new LinkedHashMap<>();
+            Set<String> tiVersions = new HashSet<>();
+            Map<String, Set<String>> tiIps = new LinkedHashMap<>();
+            for (String line : lines) {
+                JsonNode n;
+                try {
+                    n = M.readTree(line);
+                } catch (JsonProcessingException e) {
+                    continue;
+                }
+                if (n == null || !n.isObject()) {
+                    continue;
+                }
+                List<JsonNode> elements = new ArrayList<>();
+                if (n.has("records") && n.get("records").isArray()) {
+                    n.get("records").forEach(elements::add);
+                    if (elements.stream().anyMatch(e -> e.has("ObservableKey"))) {
+                        saw("records envelope holding a ThreatIntelIndicators row");
+                    }
+                } else if (n.path("type").asText().equals("bundle")) {
+                    n.path("objects").forEach(elements::add);
+                    if (elements.size() > 1) {
+                        saw("bundle of several objects");
+                    }
+                } else if (!n.has("type") && n.has("objects")) {
+                    n.get("objects").forEach(elements::add);
+                    if (elements.size() > 0 && (n.has("more") || n.has("next"))) {
+                        saw("TAXII envelope with objects and more/next");
+                    }
+                } else if (!n.has("type") && (n.has("more") || n.has("next"))) {
+                    saw("empty TAXII page");
+                } else {
+                    elements.add(n);
+                }
+                for (JsonNode e : elements) {
+                    String type = e.path("type").asText();
+                    if (type.equals("bundle")) {
+                        saw("nested bundle");
+                    } else if (type.equals("indicator")) {
+                        stix(e, stixLatestArrived, stixTimes);
+                    } else if (!type.isEmpty()) {
+                        saw("other STIX type");
+                    } else if (e.has("ObservableKey") || e.has("Pattern")) {
+                        ti(e, tiVersions, tiIps);
+                    } else if (e.has("IndicatorId")) {
+                        legacy(e);
+                    }
+                }
+            }
+            if (tiIps.values().stream().anyMatch(s -> s.size() > 1)) {
+                saw("TI Id with several IPs");
+            }
+        }
+
+        private void legacy(JsonNode e) {
+            boolean fourEmpty = true;
+            for (String c : SpecReference.IP_COLUMNS) {
+                fourEmpty &= SpecReference.isEmpty(e.get(c));
+            }
+            if (fourEmpty && !SpecReference.isEmpty(e.get("NetworkCidrBlock"))) {
+                saw("legacy NetworkCidrBlock with the four columns empty");
+                range(e.get("NetworkCidrBlock").asText());
+            }
+            for (String c : SpecReference.IP_COLUMNS) {
+                if (e.path(c).asText().contains("/")) {
+                    saw("legacy range in an IP column");
+                    range(e.path(c).asText());
+                }
+            }
+        }
+
+        private void ti(JsonNode e, Set<String> versions, Map<String, Set<String>> ips) {
+            String key = e.path("ObservableKey").asText();
+            String value = e.path("ObservableValue").asText();
+            if (key.contains("ipv4-addr")) {
+                saw("TI key ipv4-addr");
+            } else if (key.contains("ipv6-addr")) {
+                saw("TI key ipv6-addr");
+            } else if (key.startsWith("network-traffic")) {
+                saw("TI key network-traffic");
+            }
+            if (value.contains("/") && key.matches(".*(addr|network-traffic).*")) {
+                saw("TI range value");
+                range(value);
+            }
+            if (key.isBlank() && value.isBlank() && !e.path("Pattern").asText().isBlank()) {
+                saw("TI Pattern-only row");
+            }
+            saw(e.path("Data").isTextual() ? "TI Data as string" : "TI Data as object");
+            if (SpecReference.isTrue(e.get("IsDeleted"))) {
+                saw("TI IsDeleted true");
+            }
+            if (SpecReference.isTrue(e.get("Revoked"))) {
+                saw("TI Revoked true");
+            }
+            RefTime.Stamp vf = RefTime.read(e.get("ValidFrom"));
+            if (vf != null) {
+                saw("TI ValidFrom");
+                validFroms.add(vf.instant());
+            }
+            if (!e.has("ValidUntil")) {
+                saw("TI without ValidUntil");
+            }
+            RefTime.Stamp tg = RefTime.read(e.get("TimeGenerated"));
+            RefIp.Cidr ip = RefIp.parseValue(value);
+            if (tg != null && ip != null) {
+                versionTimes.add(tg.instant());
+                String id = e.path("Id").asText();
+                if (!versions.add(id + " " + ip.canonical() + " " + tg.instant())) {
+                    saw("TI tie on TimeGenerated");
+                }
+                ips.computeIfAbsent(id, k -> new HashSet<>()).add(ip.canonical());
+            }
+        }
+
+        private void stix(
+                JsonNode e, Map<String, Instant> latestArrived, Map<String, Instant> times) {
+            String p = e.path("pattern").asText();
+            RefPattern.Reading reading = RefPattern.read(p);
+            if (reading.outcome() == RefPattern.Outcome.IPS) {
+                if (p.matches("^\\(?\\[[^\\]]* OR .*\\]\\)?$") && !p.contains("] OR [")) {
+                    saw("STIX OR inside an observation");
+                }
+                if (p.contains("] OR [")) {
+                    saw("STIX OR between observations");
+                }
+                if (p.contains(".type = '")) {
+                    saw("STIX AND type test");
+                }
+                if (p.contains(" ISSUBSET ")) {
+                    saw("STIX ISSUBSET");
+                }
+                reading.values().forEach(this::range);
+            }
+            if (SpecReference.isTrue(e.get("revoked"))) {
+                saw("STIX revoked");
+            }
+            if (!e.has("valid_until")) {
+                saw("STIX without valid_until");
+            }
+            RefTime.Stamp vf = RefTime.read(e.get("valid_from"));
+            if (vf != null) {
+                validFroms.add(vf.instant());
+            }
+            RefTime.Stamp m =
+                    RefTime.read(e.has("modified") ? e.get("modified") : e.get("created"));
+            String id = e.path("id").asText();
+            if (m != null) {
+                versionTimes.add(m.instant());
+                Instant before = latestArrived.get(id);
+                if (before != null && before.isAfter(m.instant())) {
+                    saw("STIX newer version arriving first");
+                }
+                if (before != null && before.equals(m.instant())) {
+                    saw("STIX tie on modified");
+                }
+                latestArrived.merge(id, m.instant(), (x, y) -> x.isAfter(y) ? x : y);
+                times.put(id, m.instant());
+            }
+        }
+
+        /** Notes a value that may be a range: its forms, and it when usable. */
+        private void range(String written) {
+            RefIp.Cidr c = RefIp.parseValue(written);
+            if (c == null || c.isAddress()) {
+                return;
+            }
+            String w = written.strip();
+            if (w.toLowerCase().startsWith("::ffff:")) {
+                saw("IPv4-mapped range");
+            } else if (c.network().length == 16) {
+                saw("IPv6 range");
+            }
+            RefIp.Cidr asWritten = RefIp.parseValue(w.substring(0, w.indexOf('/')));
+            if (asWritten != null
+                    && !Arrays.equals(asWritten.network(), c.network())
+                    && c.network().length == asWritten.network().length) {
+                saw("range with host bits set");
+            }
+            usableRanges.add(c);
+        }
+
+        void scanConnections(List<String> lines, Settings s) throws Exception {
+            List<RefIp.Cidr> extra =
+                    s.extraExcludedCidrs().stream().map(RefIp.Cidr::parse).toList();
+            for (String line : lines) {
+                JsonNode n;
+                try {
+                    n = M.readTree(line);
+                } catch (JsonProcessingException e) {
+                    continue;
+                }
+                if (n == null || !n.isObject()) {
+                    continue;
+                }
+                List<JsonNode> rows = new ArrayList<>();
+                if (n.has("records") && n.get("records").isArray()) {
+                    n.get("records").forEach(rows::add);
+                } else {
+                    rows.add(n);
+                }
+                for (JsonNode row : rows) {
+                    connection(row, extra);
+                }
+            }
+        }
+
+        private void connection(JsonNode n, List<RefIp.Cidr> extra) {
+            {
+                byte[] ip = RefIp.parse(n.path("RemoteIp").asText(null));
+                RefTime.Stamp t = RefTime.read(n.get("TimeGenerated"));
+                if (ip != null
+                        && RefIp.isExcluded(ip, extra)
+                        && usableRanges.stream()
+                                .anyMatch(
+                                        r ->
+                                                r.contains(ip)
+                                                        && r.prefix() >= 8
+                                                        && !RefIp.isWhollyExcluded(r, extra))) {
+                    saw("connection in the excluded part of a range");
+                }
+                if (t != null && versionTimes.contains(t.instant().plus(Duration.ofHours(1)))) {
+                    saw("connection exactly L before a version time");
+                }
+            }
+        }
+
+        void scanResult(Result r, Settings s) {
+            for (String c :
+                    List.of(
+                            "noIp",
+                            "invalidIp",
+                            "excludedIp",
+                            "notIpType",
+                            "unsupportedPattern",
+                            "patternType",
+                            "rangeTooBroad",
+                            "otherStixType")) {
+                if (r.counter("indicator." + c) > 0) {
+                    saw("counter indicator." + c);
+                }
+            }
+            List<RefIp.Cidr> extra =
+                    s.extraExcludedCidrs().stream().map(RefIp.Cidr::parse).toList();
+            Set<String> rangeKinds = new HashSet<>();
+            for (ObjectNode a : r.alerts()) {
+                String type = a.get("Type").textValue();
+                saw("alert " + type);
+                String target = a.get("TI_ipEntity").textValue();
+                RefIp.Cidr c = RefIp.parseValue(target);
+                byte[] remote = RefIp.parse(a.get("RemoteIp").textValue());
+                // consistency: canonical target, the connection's IP in it and not excluded
+                assertThat(c.canonical()).isEqualTo(target);
+                assertThat(c.contains(remote)).as(a.toString()).isTrue();
+                assertThat(RefIp.isExcluded(remote, extra)).as(a.toString()).isFalse();
+                assertThat(RefIp.isWhollyExcluded(c, extra)).as(a.toString()).isFalse();
+                Instant conn = Instant.parse(a.get("VMConnection_TimeGenerated").textValue());
+                Instant det = Instant.parse(a.get("DetectionTime").textValue());
+                assertThat(det).isBetween(conn, conn.plus(s.lookback()));
+                JsonNode until =
+                        type.equals("ThreatIntelligenceIndicator")
+                                ? a.get("ExpirationDateTime")
+                                : a.get("ValidUntil");
+                if (!until.isNull()) {
+                    assertThat(det).isBefore(Instant.parse(until.textValue()));
+                    assertThat(conn).isBefore(Instant.parse(until.textValue()));
+                }
+                if (!c.isAddress()) {
+                    rangeKinds.add(type);
+                }
+                if (det.isAfter(conn) && type.equals("ThreatIntelIndicators")) {
+                    saw("TI alert retro-matched");
+                }
+                if (det.isAfter(conn) && type.equals("indicator")) {
+                    saw("STIX alert retro-matched");
+                }
+                if (det.isAfter(conn)
+                        && !type.equals("ThreatIntelligenceIndicator")
+                        && validFroms.contains(det)
+                        && !versionTimes.contains(det)) {
+                    saw("alert detected at a ValidFrom / valid_from");
+                }
+                if (type.equals("indicator")
+                        && !a.get("NetworkSourceIP").textValue().equals(target)) {
+                    saw("STIX value as written differs from canonical");
+                }
+            }
+            if (rangeKinds.size() == 3) {
+                saw("range alert of each kind");
+            }
+        }
     }
 }
