@@ -52,6 +52,20 @@ import java.util.Set;
  * null, else {@code created}) is missing or unreadable. A present but unreadable {@code modified}
  * is a dead letter even when {@code created} is readable.
  *
+ * <p>ThreatIntelIndicators rows (decisions 3, 9): when {@code ObservableKey} and {@code
+ * ObservableValue} are both empty (1.1's "empty"), the row's {@code Pattern} is read as a STIX
+ * pattern ({@link RefPattern}): an empty Pattern is {@code indicator.noIp}, an unsupported one
+ * {@code indicator.unsupportedPattern}, one without an IP {@code indicator.notIpType}; each of its
+ * values is then a timeline of its own, named by the first value as written with that canonical
+ * target. Otherwise the Pattern is not read: the object type of ObservableKey (its text before the
+ * first ':', without '[', ']' and '"', trimmed; an empty key has the type "") must be ipv4-addr,
+ * ipv6-addr or network-traffic (else {@code indicator.notIpType}), and ObservableValue must not be
+ * empty (else {@code indicator.noIp}).
+ *
+ * <p>STIX indicators (decisions 3, 11): {@code pattern_type} is judged before the pattern (missing
+ * or JSON null counts as "stix"; anything else but the string "stix" is {@code
+ * indicator.patternType}); a missing or non-string {@code pattern} is unsupported.
+ *
  * <p>Values (decision 4): each value is parsed (address or CIDR, {@link RefIp#parseValue}), then
  * judged too broad (prefix shorter than {@link Settings#minRangePrefixV4()} / {@link
  * Settings#minRangePrefixV6()}), then excluded (wholly inside the exclusions). With several values
