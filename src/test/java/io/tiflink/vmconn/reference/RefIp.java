@@ -2,6 +2,7 @@ package io.tiflink.vmconn.reference;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * The oracle's own IP address parser, canonicaliser and exclusion check (SPEC 1.2, 1.3). Written
@@ -17,7 +18,13 @@ import java.util.List;
  *       prefix length.
  * </ul>
  *
- * Anything else (including CIDR text "1.2.3.0/24") is not an IP.
+ * Anything else (including CIDR text "1.2.3.0/24") is not an IP: {@link #parse} reads addresses
+ * only, as a connection's RemoteIp must be one (SPEC 2.1). An indicator value may also be a range
+ * (SPEC 6.4): {@link #parseValue} reads both.
+ *
+ * <p>CIDR text read by {@link #parseValue}: an address as above (IPv6 without the IPv4-mapped
+ * conversion), then "/", then one to three decimal digits, no white space around the "/". The
+ * prefix length must not exceed the address length (32 or 128).
  */
 public final class RefIp {
 
@@ -241,6 +248,20 @@ public final class RefIp {
             return new Cidr(a, prefix);
         }
 
+        /** True when this is one address (/32 or /128), not a range. */
+        public boolean isAddress() {
+            return prefix == network.length * 8;
+        }
+
+        /**
+         * Canonical text (SPEC 6.4a): the address in canonical form, and for a range "/" and the
+         * prefix length (the network address is canonical when host bits were cleared, as {@link
+         * RefIp#parseValue} does).
+         */
+        public String canonical() {
+            return isAddress() ? format(network) : format(network) + "/" + prefix;
+        }
+
         public boolean contains(byte[] addr) {
             if (addr.length != network.length) {
                 return false;
@@ -254,6 +275,88 @@ public final class RefIp {
             }
             return true;
         }
+    }
+
+    // ---------------------------------------------------------------- values and ranges (SPEC 6.4)
+
+    /**
+     * SPEC 1.2 / 6.4a: an indicator value, surrounding white space ignored: an address, or a range
+     * in CIDR notation; null when it is neither. /32 (IPv4) and /128 (IPv6) are the address itself;
+     * {@code ::ffff:a.b.c.d/n} with n >= 96 is the IPv4 range a.b.c.d/(n-96); host bits are
+     * cleared. An address is returned as a {@link Cidr} with the full prefix length.
+     */
+    public static Cidr parseValue(String text) {
+        if (text == null) {
+            return null;
+        }
+        String s = text.strip();
+        int slash = s.indexOf('/');
+        if (slash < 0) {
+            byte[] a = parse(s);
+            return a == null ? null : new Cidr(a, a.length * 8);
+        }
+        String addr = s.substring(0, slash);
+        String len = s.substring(slash + 1);
+        if (!PREFIX.matcher(len).matches()) {
+            return null;
+        }
+        int prefix = Integer.parseInt(len);
+        byte[] a = addr.indexOf(':') >= 0 ? parseV6(addr) : parseV4(addr);
+        if (a == null) {
+            return null;
+        }
+        if (a.length == 16 && isMapped(a) && prefix >= 96) {
+            a = new byte[] {a[12], a[13], a[14], a[15]};
+            prefix -= 96;
+        }
+        if (prefix > a.length * 8) {
+            return null;
+        }
+        return new Cidr(masked(a, prefix), prefix);
+    }
+
+    private static final Pattern PREFIX = Pattern.compile("\\d{1,3}");
+
+    /** The address with every bit from {@code prefix} on cleared. */
+    static byte[] masked(byte[] a, int prefix) {
+        byte[] out = a.clone();
+        for (int bit = prefix; bit < out.length * 8; bit++) {
+            out[bit / 8] &= (byte) ~(0x80 >> (bit % 8));
+        }
+        return out;
+    }
+
+    /**
+     * SPEC 6.4b: true when every address of the range (or the address) lies in the default
+     * exclusions or the extra ones, together: a range is also covered when several exclusions cover
+     * its parts.
+     */
+    public static boolean isWhollyExcluded(Cidr range, List<Cidr> extra) {
+        List<Cidr> all = new ArrayList<>(DEFAULT_EXCLUSIONS);
+        all.addAll(extra);
+        return covered(range.network(), range.prefix(), all);
+    }
+
+    private static boolean covered(byte[] net, int prefix, List<Cidr> all) {
+        boolean partly = false;
+        for (Cidr c : all) {
+            if (c.network().length != net.length) {
+                continue;
+            }
+            if (c.prefix() <= prefix && c.contains(net)) {
+                return true;
+            }
+            if (c.prefix() > prefix && new Cidr(net, prefix).contains(c.network())) {
+                partly = true;
+            }
+        }
+        if (!partly || prefix == net.length * 8) {
+            return false;
+        }
+        // some exclusion lies inside: is each half covered?
+        byte[] upper = net.clone();
+        upper[prefix / 8] |= (byte) (0x80 >> (prefix % 8));
+        return covered(net, prefix + 1, all) && covered(upper, prefix + 1, all);
     }
 
     public static final List<Cidr> DEFAULT_EXCLUSIONS =

@@ -10,8 +10,8 @@ import java.util.List;
 
 /**
  * A generated test input: the two inputs as JSON Lines, in arrival order, plus the settings chosen
- * for it and the number of dead letters (unreadable lines, and unreadable rows inside envelopes) it
- * contains.
+ * for it and the number of dead letters (unreadable lines, and unreadable rows or elements inside
+ * envelopes, bundles and TAXII pages) it contains.
  */
 public final class Scenario {
 

@@ -28,19 +28,35 @@ import java.util.Set;
  * <p>{@code size} is roughly the number of connection rows (never fewer than the stories need). The
  * timeline lies in 2026-11 (connections 11-23 .. 11-28; some indicators from 11-05). Same seed and
  * size, same scenario.
+ *
+ * <p>{@link Shapes#LEGACY} (the entry points without a {@code Shapes} argument) gives the legacy
+ * rows of SPEC 1-5 only, line for line as before SPEC section 6. {@link Shapes#ALL} adds, on the
+ * same indicator input, ThreatIntelIndicators rows, STIX objects, bundles and TAXII envelopes and
+ * ranges of every kind ({@link Section6Stories}).
  */
 public final class ScenarioGenerator {
 
     static final Instant BASE = Instant.parse("2026-11-24T00:00:00Z");
     static final String TENANT = "7f3c9a52-1d4e-4b8a-9c61-2e5f0a7b8c90";
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    static final ObjectMapper MAPPER = new ObjectMapper();
 
     /** A JSON null value in a row builder. */
-    private static final Object JNULL = new Object();
+    static final Object JNULL = new Object();
 
     /** A column left out of the row. */
-    private static final Object MISSING = new Object();
+    static final Object MISSING = new Object();
+
+    /** What the indicator input holds. */
+    public enum Shapes {
+        /** Legacy ThreatIntelligenceIndicator rows only (SPEC 1-5): the scenarios of before 6. */
+        LEGACY,
+        /**
+         * Legacy rows, ThreatIntelIndicators rows and STIX objects mixed on one input, in
+         * envelopes, bundles and TAXII pages, with ranges (SPEC 1-6).
+         */
+        ALL
+    }
 
     private static final String[] COMPUTERS = {
         "web-01.contoso.com", "db01", "app7.corp.fabrikam.net", "JUMPBOX",
@@ -54,19 +70,24 @@ public final class ScenarioGenerator {
     };
     private static final int[] V4_FIRST_OCTETS = {23, 31, 45, 62, 77, 91, 104, 146, 185, 193, 212};
 
-    private final Random rnd;
+    final Random rnd;
     private final int size;
+    private final Shapes shapes;
     private final List<Pending> inds = new ArrayList<>();
     private final List<Pending> conns = new ArrayList<>();
-    private final Set<String> usedIps = new HashSet<>();
+    final Set<String> usedIps = new HashSet<>();
     private final Map<Instant, Integer> connDigits = new HashMap<>();
     private int seq;
     private int idCounter;
     private int indDead;
     private int connDead;
 
-    /** A row waiting to be put in arrival order (by key, then creation). */
-    private record Pending(Instant key, int seq, ObjectNode row, Instant tg, boolean unusable) {}
+    /**
+     * A row waiting to be put in arrival order (by key, then creation). {@code stix}: a STIX object
+     * (may go into a bundle or a TAXII envelope), not a table row.
+     */
+    private record Pending(
+            Instant key, int seq, ObjectNode row, Instant tg, boolean unusable, boolean stix) {}
 
     /**
      * A timestamp as it will be written: the instant, its fractional digits and the offset it is
@@ -95,10 +116,11 @@ public final class ScenarioGenerator {
 
     private final boolean withLateRows;
 
-    private ScenarioGenerator(long seed, int size, boolean withLateRows) {
+    private ScenarioGenerator(long seed, int size, boolean withLateRows, Shapes shapes) {
         this.rnd = new Random(seed);
         this.size = size;
         this.withLateRows = withLateRows;
+        this.shapes = shapes;
         usedIps.add("45.9.9.9"); // named only by unreadable rows
     }
 
@@ -115,7 +137,20 @@ public final class ScenarioGenerator {
      * default B = 5 min.
      */
     public static Scenario generate(long seed, int size, boolean withLateRows) {
-        return new ScenarioGenerator(seed, size, withLateRows).build(seed);
+        return generate(seed, size, withLateRows, Shapes.LEGACY);
+    }
+
+    /** As {@link #generate(long, int)}, with the given shapes of indicator input. */
+    public static Scenario generate(long seed, int size, Shapes shapes) {
+        return generate(seed, size, true, shapes);
+    }
+
+    /**
+     * As {@link #generate(long, int, boolean)}, with the given shapes of indicator input. {@link
+     * Shapes#LEGACY} gives exactly the scenario of {@link #generate(long, int, boolean)}.
+     */
+    public static Scenario generate(long seed, int size, boolean withLateRows, Shapes shapes) {
+        return new ScenarioGenerator(seed, size, withLateRows, shapes).build(seed);
     }
 
     private Scenario build(long seed) {
@@ -142,6 +177,9 @@ public final class ScenarioGenerator {
         boundaryIpStory();
         settingsDependentIpStory();
         activeVariantsStory();
+        if (shapes == Shapes.ALL) {
+            new Section6Stories(this).build(k);
+        }
         // traffic to the IP that only unreadable indicator rows name: never an alert
         GT t45 = connTs(BASE.plus(between(Duration.ofHours(1), Duration.ofDays(2))));
         addConn(connTo(t45, "45.9.9.9"), t45, false);
@@ -149,7 +187,10 @@ public final class ScenarioGenerator {
             noiseConnection();
         }
 
-        List<String> indLines = toLines(sortByArrival(inds), true);
+        List<String> indLines =
+                shapes == Shapes.ALL
+                        ? toLinesAll(sortByArrival(inds))
+                        : toLines(sortByArrival(inds), true);
         List<Pending> orderedConns = dropUnusableRowsThatRaiseTheMax(sortByArrival(conns));
         List<String> connLines = toLines(orderedConns, false);
         addDeadLetters(indLines, true);
@@ -440,7 +481,10 @@ public final class ScenarioGenerator {
         addConn(connTo(cc, render(c)), cc, false);
     }
 
-    /** SPEC 1.2 / 2.1: CIDR text and garbage are not IPs. */
+    /**
+     * SPEC 1.2 / 2.1: garbage is not an IP. CIDR text is not a connection's IP; since SPEC 6.4 the
+     * two CIDR values here ("45.1.2.0/24", "2a01:4f8::/32") are ranges on the indicator side.
+     */
     private void invalidIpStory(int round) {
         String[] bad = {
             "45.1.2.0/24",
@@ -1041,7 +1085,7 @@ public final class ScenarioGenerator {
     // ============================================================================== traffic
     // helpers
 
-    private void connsAfter(GT tg, byte[] ip, int n) {
+    void connsAfter(GT tg, byte[] ip, int n) {
         connsBetween(
                 ip,
                 tg.instant().plus(Duration.ofMinutes(1)),
@@ -1049,7 +1093,7 @@ public final class ScenarioGenerator {
                 n);
     }
 
-    private void connsBetween(byte[] ip, Instant from, Instant to, int n) {
+    void connsBetween(byte[] ip, Instant from, Instant to, int n) {
         if (!to.isAfter(from)) {
             return;
         }
@@ -1064,7 +1108,7 @@ public final class ScenarioGenerator {
 
     // ============================================================================== row builders
 
-    private ObjectNode ind(
+    ObjectNode ind(
             String id,
             GT tg,
             Map<String, Object> ipCols,
@@ -1110,7 +1154,7 @@ public final class ScenarioGenerator {
         return r;
     }
 
-    private ObjectNode connTo(GT tg, Object remote) {
+    ObjectNode connTo(GT tg, Object remote) {
         ObjectNode r = MAPPER.createObjectNode();
         r.put("TenantId", TENANT);
         r.put("TimeGenerated", tg.text());
@@ -1155,7 +1199,7 @@ public final class ScenarioGenerator {
         return r;
     }
 
-    private static Map<String, Object> cols(Object... kv) {
+    static Map<String, Object> cols(Object... kv) {
         Map<String, Object> m = new LinkedHashMap<>();
         for (int i = 0; i < kv.length; i += 2) {
             m.put((String) kv[i], kv[i + 1]);
@@ -1164,7 +1208,7 @@ public final class ScenarioGenerator {
     }
 
     /** Puts the indicator IP text into the IP columns in one of the shapes SPEC 1.1 allows. */
-    private Map<String, Object> placeIp(String ip) {
+    Map<String, Object> placeIp(String ip) {
         double r = rnd.nextDouble();
         if (r < 0.55) {
             return cols("NetworkIP", ip);
@@ -1191,7 +1235,7 @@ public final class ScenarioGenerator {
                 ip);
     }
 
-    private void put(ObjectNode r, String field, Object v) {
+    void put(ObjectNode r, String field, Object v) {
         if (v == MISSING) {
             return;
         }
@@ -1228,27 +1272,27 @@ public final class ScenarioGenerator {
         }
     }
 
-    private Object trueValue() {
+    Object trueValue() {
         double r = rnd.nextDouble();
         return r < 0.6 ? Boolean.TRUE : r < 0.8 ? "true" : r < 0.9 ? "TRUE" : "True";
     }
 
-    private Object falseValue() {
+    Object falseValue() {
         Object[] v = {false, false, "false", "False", MISSING, "no", 0, JNULL};
         return v[rnd.nextInt(v.length)];
     }
 
-    private GT expiryAfter(Instant t, Duration min, Duration max) {
+    GT expiryAfter(Instant t, Duration min, Duration max) {
         return ts(t.plus(between(min, max)));
     }
 
     // ============================================================================== IPs
 
-    private byte[] newIp() {
+    byte[] newIp() {
         return rnd.nextDouble() < 0.7 ? newV4() : newV6();
     }
 
-    private byte[] newV4() {
+    byte[] newV4() {
         while (true) {
             byte[] a = {
                 (byte) V4_FIRST_OCTETS[rnd.nextInt(V4_FIRST_OCTETS.length)],
@@ -1262,7 +1306,7 @@ public final class ScenarioGenerator {
         }
     }
 
-    private byte[] newV6() {
+    byte[] newV6() {
         while (true) {
             int[] g = new int[8];
             g[0] = 0x2a00 + rnd.nextInt(16);
@@ -1288,7 +1332,7 @@ public final class ScenarioGenerator {
     }
 
     /** The same address written in one of several equivalent ways. */
-    private String render(byte[] a) {
+    String render(byte[] a) {
         double r = rnd.nextDouble();
         if (a.length == 4) {
             String ip = RefIp.format(a);
@@ -1366,11 +1410,11 @@ public final class ScenarioGenerator {
 
     // ============================================================================== time helpers
 
-    private Instant anchor() {
+    Instant anchor() {
         return BASE.plus(between(Duration.ZERO, Duration.ofDays(3)));
     }
 
-    private Duration between(Duration min, Duration max) {
+    Duration between(Duration min, Duration max) {
         long span = max.minus(min).toNanos();
         return span <= 0 ? min : min.plusNanos(rnd.nextLong(span + 1));
     }
@@ -1407,22 +1451,22 @@ public final class ScenarioGenerator {
     }
 
     /** A time near raw, at a random precision. */
-    private GT ts(Instant raw) {
+    GT ts(Instant raw) {
         int d = pickDigits();
         return new GT(truncate(raw, d), d, pickOffset());
     }
 
     /** Exactly t, at a random precision fine enough to show it. */
-    private GT exactTs(Instant t) {
+    GT exactTs(Instant t) {
         return new GT(t, Math.max(minDigits(t), pickDigits()), pickOffset());
     }
 
     /** Connection times: one precision per instant, so equal instants never print differently. */
-    private GT connTs(Instant raw) {
+    GT connTs(Instant raw) {
         return sameDigitsAsBefore(ts(raw));
     }
 
-    private GT connExact(Instant t) {
+    GT connExact(Instant t) {
         return sameDigitsAsBefore(exactTs(t));
     }
 
@@ -1434,20 +1478,34 @@ public final class ScenarioGenerator {
     // ============================================================================== arrival order
 
     /** Indicators arrive in TimeGenerated order, some up to 10 minutes after. */
-    private void addInd(ObjectNode row, Instant arrivalKey) {
+    void addInd(ObjectNode row, Instant arrivalKey) {
         Instant key = arrivalKey;
         if (rnd.nextDouble() < 0.2) {
             key = key.plus(between(Duration.ZERO, Duration.ofMinutes(10)));
         }
-        inds.add(new Pending(key, seq++, row, null, false));
+        inds.add(new Pending(key, seq++, row, null, false, false));
     }
 
     /**
      * An indicator that arrives exactly at the given key (rows with equal keys keep creation
      * order).
      */
-    private void addIndAt(ObjectNode row, Instant arrivalKey) {
-        inds.add(new Pending(arrivalKey, seq++, row, null, false));
+    void addIndAt(ObjectNode row, Instant arrivalKey) {
+        inds.add(new Pending(arrivalKey, seq++, row, null, false, false));
+    }
+
+    /** A STIX object that arrives at its key, some up to 10 minutes after. */
+    void addStix(ObjectNode object, Instant arrivalKey) {
+        Instant key = arrivalKey;
+        if (rnd.nextDouble() < 0.2) {
+            key = key.plus(between(Duration.ZERO, Duration.ofMinutes(10)));
+        }
+        inds.add(new Pending(key, seq++, object, null, false, true));
+    }
+
+    /** A STIX object that arrives exactly at the given key. */
+    void addStixAt(ObjectNode object, Instant arrivalKey) {
+        inds.add(new Pending(arrivalKey, seq++, object, null, false, true));
     }
 
     /**
@@ -1455,7 +1513,7 @@ public final class ScenarioGenerator {
      * minutes behind (late). Rows without a usable RemoteIp are always a little behind, so that
      * they rarely raise the maximum.
      */
-    private void addConn(ObjectNode row, GT tg, boolean unusable) {
+    void addConn(ObjectNode row, GT tg, boolean unusable) {
         Duration delay;
         double r = rnd.nextDouble();
         if (unusable) {
@@ -1467,7 +1525,7 @@ public final class ScenarioGenerator {
         } else {
             delay = between(Duration.ofMinutes(6), Duration.ofMinutes(45));
         }
-        conns.add(new Pending(tg.instant().plus(delay), seq++, row, tg.instant(), unusable));
+        conns.add(new Pending(tg.instant().plus(delay), seq++, row, tg.instant(), unusable, false));
     }
 
     private static List<Pending> sortByArrival(List<Pending> rows) {
@@ -1534,6 +1592,63 @@ public final class ScenarioGenerator {
         return lines;
     }
 
+    /**
+     * JSON Lines of the indicator input in {@link Shapes#ALL}: rows as {@link #toLines}, some in
+     * {"records": [...]} envelopes; STIX objects alone or, some, in bundles or TAXII envelopes,
+     * with objects of other STIX types and now and then a dead element among them; and empty pages.
+     */
+    private List<String> toLinesAll(List<Pending> ordered) {
+        List<String> lines = new ArrayList<>();
+        int i = 0;
+        while (i < ordered.size()) {
+            Pending p = ordered.get(i);
+            int run = 1;
+            while (i + run < ordered.size() && ordered.get(i + run).stix() == p.stix()) {
+                run++;
+            }
+            if (!p.stix() && run > 1 && rnd.nextDouble() < 0.08) {
+                int n = Math.min(run, 2 + rnd.nextInt(4));
+                ObjectNode env = MAPPER.createObjectNode();
+                ArrayNode records = env.putArray("records");
+                for (int j = 0; j < n; j++) {
+                    records.add(ordered.get(i + j).row());
+                }
+                if (rnd.nextDouble() < 0.2) { // an unreadable row inside the envelope
+                    ObjectNode bad = MAPPER.createObjectNode();
+                    bad.put("Id", "indicator--no-time");
+                    bad.put("ObservableKey", "ipv4-addr:value");
+                    bad.put("ObservableValue", "45.9.9.9");
+                    records.insert(
+                            rnd.nextInt(records.size() + 1),
+                            rnd.nextBoolean() ? MAPPER.getNodeFactory().numberNode(17) : bad);
+                    indDead++;
+                }
+                lines.add(json(env));
+                i += n;
+            } else if (p.stix() && rnd.nextDouble() < 0.4) {
+                int n = Math.min(run, 1 + rnd.nextInt(5));
+                List<ObjectNode> objects = new ArrayList<>();
+                for (int j = 0; j < n; j++) {
+                    objects.add(ordered.get(i + j).row());
+                }
+                lines.add(json(Section6Stories.envelope(this, objects)));
+                i += n;
+            } else {
+                lines.add(json(p.row()));
+                i++;
+            }
+        }
+        for (String page : Section6Stories.emptyPages()) {
+            lines.add(rnd.nextInt(lines.size() + 1), page);
+        }
+        return lines;
+    }
+
+    /** Counts a dead letter of the indicator input that an envelope holds. */
+    void countIndicatorDeadLetter() {
+        indDead++;
+    }
+
     private void addDeadLetters(List<String> lines, boolean indicators) {
         List<String> bad =
                 new ArrayList<>(
@@ -1558,6 +1673,9 @@ public final class ScenarioGenerator {
                             + "\"Active\":true,\"ExpirationDateTime\":\"2026-12-30T00:00:00Z\"}");
             bad.add(
                     "{\"TimeGenerated\":\"2026-11-25T10:00:00Z\",\"IndicatorId\":null,\"NetworkIP\":\"45.9.9.9\"}");
+            if (shapes == Shapes.ALL) {
+                bad.addAll(Section6Stories.deadLetterLines());
+            }
         }
         for (String b : bad) {
             lines.add(rnd.nextInt(lines.size() + 1), b);
@@ -1569,7 +1687,7 @@ public final class ScenarioGenerator {
         }
     }
 
-    private static String json(ObjectNode n) {
+    static String json(ObjectNode n) {
         try {
             return MAPPER.writeValueAsString(n);
         } catch (JsonProcessingException e) {
@@ -1579,16 +1697,21 @@ public final class ScenarioGenerator {
 
     // ============================================================================== small helpers
 
-    private String newId() {
+    String newId() {
         return String.format("indicator--%08x-%04d", rnd.nextInt(), idCounter++);
     }
 
+    /** A number no other id of the scenario has. */
+    int nextIdNumber() {
+        return idCounter++;
+    }
+
     @SafeVarargs
-    private <T> T pick(T... options) {
+    final <T> T pick(T... options) {
         return options[rnd.nextInt(options.length)];
     }
 
-    private int pickInt(int... options) {
+    int pickInt(int... options) {
         return options[rnd.nextInt(options.length)];
     }
 }

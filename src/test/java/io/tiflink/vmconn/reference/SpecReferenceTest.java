@@ -11,11 +11,15 @@ import io.tiflink.vmconn.reference.SpecReference.Settings;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -99,6 +103,65 @@ class SpecReferenceTest {
 
     private static String t(String hms) {
         return DAY + hms;
+    }
+
+    /**
+     * A ThreatIntelIndicators row: active, key and value as given, ValidUntil 2026-12-27, Data with
+     * a description and an ActivityGroup label, with optional overrides (null value = remove).
+     */
+    private static String ti(String id, String tg, String key, String value, Object... overrides) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("TimeGenerated", tg);
+        r.put("Id", id);
+        r.put("IsActive", true);
+        r.put("IsDeleted", false);
+        r.put("Revoked", false);
+        r.put("Confidence", 80);
+        r.put("ValidUntil", "2026-12-27T00:00:00Z");
+        r.put("ObservableKey", key);
+        r.put("ObservableValue", value);
+        r.put("Pattern", "");
+        r.put(
+                "Data",
+                Map.of(
+                        "description",
+                        "desc " + id,
+                        "labels",
+                        List.of("malicious-activity", "ActivityGroup:APT28")));
+        r.put("Type", "ThreatIntelIndicators");
+        return json(apply(r, overrides));
+    }
+
+    /**
+     * A STIX 2.1 indicator: created = modified = the given time, valid from 2026-11-01 until
+     * 2026-12-27, with optional overrides (null value = remove).
+     */
+    private static String stix(String id, String modified, String pattern, Object... overrides) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("type", "indicator");
+        r.put("spec_version", "2.1");
+        r.put("id", id);
+        r.put("created", modified);
+        r.put("modified", modified);
+        r.put("name", "name " + id);
+        r.put("description", "desc " + id);
+        r.put("labels", List.of("ActivityGroup:FIN7"));
+        r.put("confidence", 75);
+        r.put("pattern", pattern);
+        r.put("pattern_type", "stix");
+        r.put("valid_from", "2026-11-01T00:00:00Z");
+        r.put("valid_until", "2026-12-27T00:00:00Z");
+        return json(apply(r, overrides));
+    }
+
+    private static String alertIdOf(String ruleId, String id, String ip, String windowStart) {
+        return SpecReference.alertId(ruleId, id, ip, Instant.parse(windowStart).toEpochMilli());
+    }
+
+    private static List<String> fieldNames(JsonNode n) {
+        List<String> names = new ArrayList<>();
+        n.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     // ------------------------------------------------------------------ alert shape
@@ -302,7 +365,7 @@ class SpecReferenceTest {
             "::ffff:192.168.0.1",
             "::ffff:10.0.0.1",
             "100.64.0.1",
-            "1.2.3.0/24",
+            "1.2.3.0/33", // CIDR text is a range since SPEC 6.4, but not with a prefix over 32
             "1.2.3",
             "999.1.1.1",
             "2001:db8::g",
@@ -757,6 +820,1031 @@ class SpecReferenceTest {
                 .containsExactly("i", "j");
     }
 
+    // ------------------------------------------------------------------ shapes (SPEC 6.1)
+
+    @Test
+    void bundlesAndTaxiiEnvelopesHoldObjectsAndOtherStixTypesAreCountedNotDeadLettered() {
+        String a = stix("indicator--a", t("09:00:00Z"), "[ipv4-addr:value = '45.1.1.1']");
+        String b = stix("indicator--b", t("09:00:00Z"), "[ipv4-addr:value = '45.2.2.2']");
+        String hidden = stix("indicator--h", t("09:00:00Z"), "[ipv4-addr:value = '45.9.9.9']");
+        String identity = "{\"type\":\"identity\",\"id\":\"identity--1\",\"name\":\"ACME\"}";
+        String relationship =
+                "{\"type\":\"relationship\",\"id\":\"relationship--1\","
+                        + "\"source_ref\":\"indicator--a\",\"target_ref\":\"malware--1\"}";
+        String marking = "{\"type\":\"marking-definition\",\"id\":\"marking-definition--1\"}";
+        List<String> inds =
+                List.of(
+                        "{\"type\":\"bundle\",\"id\":\"bundle--1\",\"objects\":["
+                                + String.join(",", a, identity, relationship)
+                                + ",17,{\"type\":\"bundle\",\"id\":\"bundle--2\",\"objects\":["
+                                + hidden
+                                + "]}]}",
+                        "{\"more\":true,\"next\":\"page-2\",\"objects\":["
+                                + b
+                                + ","
+                                + marking
+                                + "]}",
+                        "{\"more\":false}",
+                        "{\"next\":\"page-3\"}",
+                        "{\"objects\":[]}",
+                        "{\"type\":\"malware\",\"id\":\"malware--1\",\"is_family\":false}",
+                        // an Id and no IndicatorId: a ThreatIntelIndicators row (no IP: noIp)
+                        "{\"TimeGenerated\":\"2026-11-27T09:00:00Z\",\"Id\":\"ti-bare\",\"IsActive\":true}",
+                        // Id and IndicatorId: a legacy row
+                        ind("legacy-with-id", t("09:00:00Z"), "45.3.3.3", "Id", "x"),
+                        "{\"records\":["
+                                + ti("ti-in-records", t("09:00:00Z"), "ipv4-addr:value", "45.4.4.4")
+                                + ","
+                                + ind("legacy-in-records", t("09:00:00Z"), "45.5.5.5")
+                                + "]}");
+        List<String> conns = new ArrayList<>();
+        for (String ip :
+                List.of("45.1.1.1", "45.2.2.2", "45.3.3.3", "45.4.4.4", "45.5.5.5", "45.9.9.9")) {
+            conns.add(conn(t("10:00:00Z"), ip));
+        }
+        Result r = SpecReference.analyse(inds, conns, FINAL);
+        assertThat(r.alerts())
+                .extracting(x -> SpecReference.indicatorIdOf(x) + " " + x.get("Type").textValue())
+                .containsExactly(
+                        "indicator--a indicator",
+                        "indicator--b indicator",
+                        "legacy-in-records ThreatIntelligenceIndicator",
+                        "legacy-with-id ThreatIntelligenceIndicator",
+                        "ti-in-records ThreatIntelIndicators");
+        assertThat(r.counter("indicator.otherStixType")).isEqualTo(4);
+        assertThat(r.counter("indicator.noIp")).isEqualTo(1);
+        assertThat(r.indicatorDeadLetters()).isEqualTo(2); // 17 and the nested bundle
+    }
+
+    // ------------------------------------------------------------------ ThreatIntelIndicators
+    // (6.2)
+
+    @Test
+    void tiRowAlertHasTheColumnsOfRule146() throws Exception {
+        List<String> inds =
+                List.of(
+                        ti(
+                                "indicator--aa",
+                                t("09:00:00Z"),
+                                "network-traffic:dst_ref.value",
+                                " 2A01:DB8::0:7 ",
+                                "Confidence",
+                                "85",
+                                "ValidUntil",
+                                "2026-12-27T00:00:00.000Z",
+                                "Data",
+                                Map.of(
+                                        "description",
+                                        "C2 server",
+                                        "labels",
+                                        List.of(
+                                                5,
+                                                "other",
+                                                "ActivityGroup:Storm-0558",
+                                                "ActivityGroup:X"))));
+        List<String> conns = List.of(conn(t("10:15:00.1234567Z"), "2a01:db8::7"));
+
+        List<ObjectNode> alerts = run(inds, conns, FINAL);
+
+        JsonNode expected =
+                M.readTree(
+                        """
+                {"VMConnection_TimeGenerated":"2026-11-27T10:15:00.1234567Z","Description":"C2 server",
+                 "ActivityGroupNames":"Storm-0558","Id":"indicator--aa","ValidUntil":"2026-12-27T00:00:00.000Z",
+                 "Confidence":85,"TI_ipEntity":"2a01:db8::7","Computer":"vm1.contoso.com","Direction":"outbound",
+                 "ProcessName":"curl","SourceIp":"10.0.0.4","DestinationIp":"2a01:db8::7","RemoteIp":"2a01:db8::7",
+                 "Protocol":"tcp","DestinationPort":443,"NetworkSourceIP":" 2A01:DB8::0:7 ",
+                 "Type":"ThreatIntelIndicators","Url":"","timestamp":"2026-11-27T10:15:00.1234567Z",
+                 "HostName":"vm1","DnsDomain":"contoso.com","AlertId":"%s",
+                 "WindowStart":"2026-11-27T10:00:00Z","WindowEnd":"2026-11-27T11:00:00Z","MatchCount":1,
+                 "FirstConnectionTime":"2026-11-27T10:15:00.1234567Z","LastConnectionTime":"2026-11-27T10:15:00.1234567Z",
+                 "DetectionTime":"2026-11-27T10:15:00.1234567Z","Late":false}
+                """
+                                .formatted(
+                                        alertIdOf(
+                                                "aed70d71-adb2-4f73-becd-02150b13950b",
+                                                "indicator--aa",
+                                                "2a01:db8::7",
+                                                t("10:00:00Z"))));
+        assertThat(alerts).hasSize(1);
+        assertThat((JsonNode) alerts.get(0)).isEqualTo(expected);
+        assertThat(fieldNames(alerts.get(0))).isEqualTo(fieldNames(expected));
+        assertThat(M.readTree(alerts.get(0).toString())).isEqualTo(alerts.get(0));
+    }
+
+    @Test
+    void tiObservableKeyObjectTypeDecidesWhichRowsAreIpRows() {
+        List<String> inds =
+                List.of(
+                        ti("a", t("09:00:00Z"), "ipv4-addr:value", "45.1.1.1"),
+                        ti("b", t("09:00:00Z"), "[network-traffic:dst_ref.value]", "45.1.1.2"),
+                        ti("c", t("09:00:00Z"), "\"ipv6-addr\":value", "2a01:db8::2"),
+                        ti("d", t("09:00:00Z"), " network-traffic:src_ref.value", "45.1.1.3"),
+                        ti("e", t("09:00:00Z"), "domain-name:value", "evil.example"),
+                        ti("f", t("09:00:00Z"), "url:value", "http://45.1.1.4/x"),
+                        ti("g", t("09:00:00Z"), "domain-name:value", "45.1.1.5"),
+                        ti("h", t("09:00:00Z"), "", "45.1.1.6"),
+                        ti("i", t("09:00:00Z"), "ipv4-addr:value", "  "),
+                        ti("j", t("09:00:00Z"), "ipv4-addr:value", null),
+                        ti("k", t("09:00:00Z"), null, null, "Pattern", null));
+        List<String> conns = new ArrayList<>();
+        for (String ip :
+                List.of(
+                        "45.1.1.1",
+                        "45.1.1.2",
+                        "2a01:db8::2",
+                        "45.1.1.3",
+                        "45.1.1.4",
+                        "45.1.1.5",
+                        "45.1.1.6")) {
+            conns.add(conn(t("10:00:00Z"), ip));
+        }
+        Result r = SpecReference.analyse(inds, conns, FINAL);
+        assertThat(r.alerts())
+                .extracting(a -> a.get("Id").textValue() + "@" + a.get("TI_ipEntity").textValue())
+                .containsExactly("a@45.1.1.1", "b@45.1.1.2", "c@2a01:db8::2", "d@45.1.1.3");
+        assertThat(r.counter("indicator.notIpType")).isEqualTo(4);
+        assertThat(r.counter("indicator.noIp")).isEqualTo(3);
+    }
+
+    @Test
+    void tiRowsKeepVersionsPerIdAndIp() {
+        List<String> inds =
+                List.of(
+                        ti("X", t("08:00:00Z"), "ipv4-addr:value", "45.1.1.1"),
+                        ti("X", t("08:00:00Z"), "ipv4-addr:value", "45.2.2.2"),
+                        ti("X", t("10:00:00Z"), "ipv4-addr:value", "45.1.1.1", "IsActive", false),
+                        // the same timeline as 45.2.2.2: /32 is the address
+                        ti(
+                                "X",
+                                t("09:00:00Z"),
+                                "ipv4-addr:value",
+                                "45.2.2.2/32",
+                                "Data",
+                                Map.of("description", "B again")));
+        List<String> conns =
+                List.of(
+                        conn(t("09:30:00Z"), "45.1.1.1"), // A live
+                        conn(t("10:30:00Z"), "45.1.1.1"), // A revoked at 10:00, B untouched
+                        conn(t("10:30:00Z"), "45.2.2.2"));
+        List<ObjectNode> alerts = run(inds, conns, FINAL);
+        assertThat(alerts)
+                .extracting(
+                        a ->
+                                a.get("WindowStart").textValue()
+                                        + " "
+                                        + a.get("TI_ipEntity").textValue()
+                                        + " "
+                                        + a.get("NetworkSourceIP").textValue()
+                                        + " "
+                                        + a.get("Description").textValue())
+                .containsExactly(
+                        t("09:00:00Z") + " 45.1.1.1 45.1.1.1 desc X",
+                        t("10:00:00Z") + " 45.2.2.2 45.2.2.2/32 B again");
+    }
+
+    @Test
+    void tiLivenessHonoursIsActiveIsDeletedRevokedAndValidity() {
+        List<String> inds =
+                List.of(
+                        ti("a", t("09:00:00Z"), "ipv4-addr:value", "45.1.1.1", "IsActive", "TRUE"),
+                        ti("b", t("09:00:00Z"), "ipv4-addr:value", "45.1.1.2", "IsActive", null),
+                        ti("c", t("09:00:00Z"), "ipv4-addr:value", "45.1.1.3", "IsDeleted", "true"),
+                        ti("d", t("09:00:00Z"), "ipv4-addr:value", "45.1.1.4", "Revoked", true),
+                        ti(
+                                "e",
+                                t("09:00:00Z"),
+                                "ipv4-addr:value",
+                                "45.1.1.5",
+                                "ValidUntil",
+                                t("10:00:00Z")),
+                        // no ValidUntil: never expires, but TimeGenerated >= t - P still applies
+                        ti(
+                                "f",
+                                "2026-11-13T10:00:00Z",
+                                "ipv4-addr:value",
+                                "45.1.1.6",
+                                "ValidUntil",
+                                null),
+                        ti(
+                                "g",
+                                "2026-11-13T09:59:59Z",
+                                "ipv4-addr:value",
+                                "45.1.1.7",
+                                "ValidUntil",
+                                null),
+                        ti(
+                                "h",
+                                t("09:00:00Z"),
+                                "ipv4-addr:value",
+                                "45.1.1.8",
+                                "ValidUntil",
+                                "never"),
+                        ti("i", t("09:00:00Z"), "ipv4-addr:value", "45.1.1.9", "ValidFrom", "soon"),
+                        // an unreadable ValidUntil is still a version: it replaces the live one
+                        ti("j", t("08:00:00Z"), "ipv4-addr:value", "45.1.2.1"),
+                        ti("j", t("09:00:00Z"), "ipv4-addr:value", "45.1.2.1", "ValidUntil", ""));
+        List<String> conns = new ArrayList<>();
+        for (String ip :
+                List.of(
+                        "45.1.1.1",
+                        "45.1.1.2",
+                        "45.1.1.3",
+                        "45.1.1.4",
+                        "45.1.1.6",
+                        "45.1.1.7",
+                        "45.1.1.8",
+                        "45.1.1.9",
+                        "45.1.2.1")) {
+            conns.add(conn(t("10:00:00Z"), ip));
+        }
+        conns.add(conn(t("08:30:00Z"), "45.1.2.1"));
+        conns.add(conn(t("09:59:59.9999999Z"), "45.1.1.5"));
+        conns.add(conn(t("10:00:00.0000000Z"), "45.1.1.5"));
+        List<ObjectNode> alerts = run(inds, conns, FINAL);
+        assertThat(alerts)
+                .extracting(
+                        a ->
+                                a.get("Id").textValue()
+                                        + " "
+                                        + a.get("VMConnection_TimeGenerated").textValue()
+                                        + " "
+                                        + a.get("ValidUntil"))
+                .containsExactly(
+                        "j " + t("08:30:00Z") + " \"2026-12-27T00:00:00Z\"",
+                        "e " + t("09:59:59.9999999Z") + " \"" + t("10:00:00Z") + "\"",
+                        "a " + t("10:00:00Z") + " \"2026-12-27T00:00:00Z\"",
+                        "f " + t("10:00:00Z") + " null");
+    }
+
+    @Test
+    void tiValidFromLaterThanConnectionIsTheDetectionTime() {
+        List<String> inds =
+                List.of(
+                        ti(
+                                "v",
+                                t("09:00:00Z"),
+                                "ipv4-addr:value",
+                                "45.1.1.1",
+                                "ValidFrom",
+                                t("11:00:00.000Z")),
+                        ti(
+                                "w",
+                                t("09:00:00Z"),
+                                "ipv4-addr:value",
+                                "45.2.2.2",
+                                "ValidFrom",
+                                t("11:00:00.000Z")));
+        List<String> conns =
+                List.of(
+                        conn(t("09:59:59.999Z"), "45.1.1.1"), // more than L before ValidFrom
+                        conn(t("10:00:00Z"), "45.1.1.1"), // exactly L before
+                        conn(t("10:30:00Z"), "45.1.1.1"),
+                        conn(t("11:00:00Z"), "45.1.1.1"), // live at its own time
+                        conn(t("11:30:00Z"), "45.1.1.1"),
+                        conn(t("10:30:00Z"), "45.2.2.2"));
+        List<ObjectNode> alerts = run(inds, conns, FINAL);
+        assertThat(alerts).hasSize(2);
+        ObjectNode v = alerts.get(0);
+        assertThat(v.get("Id").textValue()).isEqualTo("v");
+        assertThat(v.get("WindowStart").textValue()).isEqualTo(t("11:00:00Z"));
+        assertThat(v.get("MatchCount").intValue()).isEqualTo(4);
+        assertThat(v.get("FirstConnectionTime").textValue()).isEqualTo(t("10:00:00Z"));
+        assertThat(v.get("DetectionTime").textValue()).isEqualTo(t("11:30:00Z"));
+        ObjectNode w = alerts.get(1);
+        assertThat(w.get("VMConnection_TimeGenerated").textValue()).isEqualTo(t("10:30:00Z"));
+        assertThat(w.get("DetectionTime").textValue()).isEqualTo(t("11:00:00.000Z"));
+        assertThat(w.get("WindowStart").textValue()).isEqualTo(t("11:00:00Z"));
+
+        ObjectNode first = run(inds, conns, FIRST).get(0);
+        assertThat(first.get("VMConnection_TimeGenerated").textValue()).isEqualTo(t("11:00:00Z"));
+        assertThat(first.get("DetectionTime").textValue()).isEqualTo(t("11:00:00Z"));
+    }
+
+    @Test
+    void tiPatternOnlyRowTakesItsIpsFromThePattern() {
+        List<String> inds =
+                List.of(
+                        ti(
+                                "p",
+                                t("09:00:00Z"),
+                                "",
+                                "",
+                                "Pattern",
+                                "[network-traffic:dst_ref.type = 'ipv4-addr' AND"
+                                        + " network-traffic:dst_ref.value = '45.1.1.1'] OR"
+                                        + " [ipv6-addr:value = '2A01:DB8::1']"),
+                        ti(
+                                "u",
+                                t("09:00:00Z"),
+                                null,
+                                null,
+                                "Pattern",
+                                "[ipv4-addr:value = '45.2.2.2'] AND [ipv4-addr:value = '45.2.2.3']"),
+                        ti(
+                                "n",
+                                t("09:00:00Z"),
+                                "",
+                                "",
+                                "Pattern",
+                                "[domain-name:value = 'evil.example']"),
+                        // key and value filled: the pattern is not read
+                        ti(
+                                "k",
+                                t("09:00:00Z"),
+                                "ipv4-addr:value",
+                                "45.3.3.3",
+                                "Pattern",
+                                "[ipv4-addr:value = '45.4.4.4']"));
+        List<String> conns = new ArrayList<>();
+        for (String ip :
+                List.of(
+                        "45.1.1.1",
+                        "2a01:db8::1",
+                        "45.2.2.2",
+                        "45.2.2.3",
+                        "45.3.3.3",
+                        "45.4.4.4")) {
+            conns.add(conn(t("10:00:00Z"), ip));
+        }
+        Result r = SpecReference.analyse(inds, conns, FINAL);
+        assertThat(r.alerts())
+                .extracting(
+                        a ->
+                                a.get("Id").textValue()
+                                        + " "
+                                        + a.get("TI_ipEntity").textValue()
+                                        + " "
+                                        + a.get("NetworkSourceIP").textValue())
+                .containsExactly(
+                        "k 45.3.3.3 45.3.3.3", "p 2a01:db8::1 2A01:DB8::1", "p 45.1.1.1 45.1.1.1");
+        assertThat(r.counter("indicator.unsupportedPattern")).isEqualTo(1);
+        assertThat(r.counter("indicator.notIpType")).isEqualTo(1);
+    }
+
+    @Test
+    void tiDataMayBeAStringAndActivityGroupIsTheFirstLabelStartingWithIt() {
+        List<String> inds =
+                List.of(
+                        ti(
+                                "a",
+                                t("09:00:00Z"),
+                                "ipv4-addr:value",
+                                "45.1.1.1",
+                                "Data",
+                                "{\"description\":\"as string\",\"labels\":[\"x\",\"ActivityGroup:BARIUM\"]}"),
+                        ti(
+                                "b",
+                                t("09:00:00Z"),
+                                "ipv4-addr:value",
+                                "45.1.1.2",
+                                "Data",
+                                Map.of("labels", List.of("APT28"))),
+                        ti(
+                                "c",
+                                t("09:00:00Z"),
+                                "ipv4-addr:value",
+                                "45.1.1.3",
+                                "Data",
+                                null,
+                                "Confidence",
+                                "high"),
+                        ti(
+                                "d",
+                                t("09:00:00Z"),
+                                "ipv4-addr:value",
+                                "45.1.1.4",
+                                "Data",
+                                "not json",
+                                "Confidence",
+                                null),
+                        ti(
+                                "e",
+                                t("09:00:00Z"),
+                                "ipv4-addr:value",
+                                "45.1.1.5",
+                                "Data",
+                                Map.of("description", "d", "labels", List.of("ActivityGroup:")),
+                                "Confidence",
+                                "72.5"));
+        List<String> conns = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            conns.add(conn(t("10:00:00Z"), "45.1.1." + i));
+        }
+        List<ObjectNode> alerts = run(inds, conns, FINAL);
+        assertThat(alerts)
+                .extracting(
+                        a ->
+                                a.get("Id").textValue()
+                                        + "|"
+                                        + a.get("Description")
+                                        + "|"
+                                        + a.get("ActivityGroupNames").textValue()
+                                        + "|"
+                                        + a.get("Confidence"))
+                .containsExactly(
+                        "a|\"as string\"|BARIUM|80",
+                        "b|null||80",
+                        "c|null||\"high\"",
+                        "d|null||null",
+                        "e|\"d\"||72.5");
+    }
+
+    // ------------------------------------------------------------------ STIX (SPEC 6.3)
+
+    @Test
+    void stixIndicatorAlertHasTheColumnsOfRule146() throws Exception {
+        List<String> inds =
+                List.of(
+                        stix(
+                                "indicator--bb",
+                                "2026-11-27T09:00:00.000Z",
+                                "[ipv4-addr:value = '198.51.100.7/24']",
+                                "valid_until",
+                                "2026-12-27T00:00:00.000Z",
+                                "labels",
+                                List.of("ActivityGroup:FIN7 x", "ActivityGroup:other"),
+                                "confidence",
+                                "60"));
+        List<String> conns = List.of(conn(t("10:20:00Z"), "::ffff:198.51.100.200"));
+
+        List<ObjectNode> alerts = run(inds, conns, FINAL);
+
+        JsonNode expected =
+                M.readTree(
+                        """
+                {"VMConnection_TimeGenerated":"2026-11-27T10:20:00Z","Description":"desc indicator--bb",
+                 "ActivityGroupNames":"FIN7 x","Id":"indicator--bb","ValidUntil":"2026-12-27T00:00:00.000Z",
+                 "Confidence":60,"TI_ipEntity":"198.51.100.0/24","Computer":"vm1.contoso.com","Direction":"outbound",
+                 "ProcessName":"curl","SourceIp":"10.0.0.4","DestinationIp":"::ffff:198.51.100.200",
+                 "RemoteIp":"::ffff:198.51.100.200","Protocol":"tcp","DestinationPort":443,
+                 "NetworkSourceIP":"198.51.100.7/24","Type":"indicator","Url":"","timestamp":"2026-11-27T10:20:00Z",
+                 "HostName":"vm1","DnsDomain":"contoso.com","AlertId":"%s",
+                 "WindowStart":"2026-11-27T10:00:00Z","WindowEnd":"2026-11-27T11:00:00Z","MatchCount":1,
+                 "FirstConnectionTime":"2026-11-27T10:20:00Z","LastConnectionTime":"2026-11-27T10:20:00Z",
+                 "DetectionTime":"2026-11-27T10:20:00Z","Late":false}
+                """
+                                .formatted(
+                                        alertIdOf(
+                                                SpecReference.TI_RULE_ID,
+                                                "indicator--bb",
+                                                "198.51.100.200",
+                                                t("10:00:00Z"))));
+        assertThat(alerts).hasSize(1);
+        assertThat((JsonNode) alerts.get(0)).isEqualTo(expected);
+        assertThat(fieldNames(alerts.get(0))).isEqualTo(fieldNames(expected));
+    }
+
+    @Test
+    void stixPatternReaderSupportsOrAndTypeTestsAndRejectsTheRest() {
+        Map<String, List<String>> supported = new LinkedHashMap<>();
+        supported.put("[ipv4-addr:value = '198.51.100.1']", List.of("198.51.100.1"));
+        supported.put(
+                "[ipv4-addr:value = '198.51.100.1' OR ipv6-addr:value = '2001:db8::1']",
+                List.of("198.51.100.1", "2001:db8::1"));
+        supported.put(
+                "[ipv4-addr:value = '45.1.1.1'] OR [domain-name:value = 'evil.example']",
+                List.of("45.1.1.1"));
+        supported.put(
+                "([network-traffic:dst_ref.type = 'ipv4-addr' AND network-traffic:dst_ref.value"
+                        + " ISSUBSET '198.51.100.0/24'] OR ([ipv6-addr:value = '2001:db8::/32']))",
+                List.of("198.51.100.0/24", "2001:db8::/32"));
+        supported.put(
+                "[(network-traffic:src_ref.value = '45.1.1.1' OR network-traffic:src_ref.value ="
+                        + " '45.2.2.2') AND network-traffic:src_ref.type = 'ipv4-addr']",
+                List.of("45.1.1.1", "45.2.2.2"));
+        supported.put(
+                "[domain-name:value = 'x' AND file:size = 10] OR [ipv4-addr:value == ' 45.3.3.3 ']",
+                List.of(" 45.3.3.3 "));
+        supported.put("[ipv4-addr:value = '45.4.4.4\\\\x\\'']", List.of("45.4.4.4\\x'"));
+        supported.forEach(
+                (p, values) -> {
+                    RefPattern.Reading r = RefPattern.read(p);
+                    assertThat(r.outcome()).as(p).isEqualTo(RefPattern.Outcome.IPS);
+                    assertThat(r.values()).as(p).isEqualTo(values);
+                });
+        for (String p :
+                List.of(
+                        "[domain-name:value = 'evil.example']",
+                        "[url:value = 'http://45.1.1.1/'] OR [file:hashes.'SHA-256' = 'ab']",
+                        "[domain-name:value = 'x' AND file:name = 'y']")) {
+            assertThat(RefPattern.read(p).outcome()).as(p).isEqualTo(RefPattern.Outcome.NO_IP);
+        }
+        for (String p :
+                List.of(
+                        "[ipv4-addr:value != '45.1.1.1']",
+                        "[ipv4-addr:value NOT = '45.1.1.1']",
+                        "[ipv4-addr:value > '45.1.1.1']",
+                        "[ipv4-addr:value <= '45.1.1.1']",
+                        "[ipv4-addr:value IN ('45.1.1.1', '45.2.2.2')]",
+                        "[ipv4-addr:value LIKE '45.1.%']",
+                        "[ipv4-addr:value MATCHES '^45']",
+                        "[ipv4-addr:value ISSUPERSET '45.1.1.0/24']",
+                        "[EXISTS ipv4-addr:value]",
+                        "[ipv4-addr:value = '45.1.1.1'] AND [ipv4-addr:value = '45.2.2.2']",
+                        "[ipv4-addr:value = '45.1.1.1'] FOLLOWEDBY [ipv4-addr:value = '45.2.2.2']",
+                        "[ipv4-addr:value = '45.1.1.1'] WITHIN 300 SECONDS",
+                        "[ipv4-addr:value = '45.1.1.1'] REPEATS 5 TIMES",
+                        "[ipv4-addr:value = '45.1.1.1'] START t'2026-11-01T00:00:00Z'"
+                                + " STOP t'2026-12-01T00:00:00Z'",
+                        "[network-traffic:dst_ref.value = '45.1.1.1' AND network-traffic:dst_port"
+                                + " = 443]",
+                        "[ipv4-addr:value = '45.1.1.1' AND ipv4-addr:value = '45.2.2.2']",
+                        "[ipv4-addr:value = 17]",
+                        "[network-traffic:dst_ref.type ISSUBSET 'ipv4-addr' AND"
+                                + " network-traffic:dst_ref.value = '45.1.1.1']",
+                        "[domain-name:value LIKE '%.example'] OR [ipv4-addr:value = '45.1.1.1']",
+                        "[ipv4-addr:value = '45.1.1.1'",
+                        "ipv4-addr:value = '45.1.1.1'",
+                        "[ipv4-addr:value = '45.1.1.1'] or [ipv4-addr:value = '45.2.2.2']",
+                        "[]",
+                        "")) {
+            assertThat(RefPattern.read(p).outcome())
+                    .as(p)
+                    .isEqualTo(RefPattern.Outcome.UNSUPPORTED);
+        }
+    }
+
+    @Test
+    void stixPatternTypeAndUnsupportedPatternsAreCountedAndSkipped() {
+        List<String> inds =
+                List.of(
+                        stix(
+                                "sigma",
+                                t("09:00:00Z"),
+                                "[ipv4-addr:value = '45.1.1.1']",
+                                "pattern_type",
+                                "sigma"),
+                        stix(
+                                "no-type",
+                                t("09:00:00Z"),
+                                "[ipv4-addr:value = '45.2.2.2']",
+                                "pattern_type",
+                                null),
+                        stix(
+                                "followed",
+                                t("09:00:00Z"),
+                                "[ipv4-addr:value = '45.3.3.3'] FOLLOWEDBY [ipv4-addr:value ="
+                                        + " '45.3.3.4']"),
+                        stix("domain", t("09:00:00Z"), "[domain-name:value = 'evil.example']"),
+                        stix(
+                                "and-port",
+                                t("09:00:00Z"),
+                                "[network-traffic:dst_ref.value = '45.5.5.5' AND"
+                                        + " network-traffic:dst_port = 443]"));
+        List<String> conns = new ArrayList<>();
+        for (String ip : List.of("45.1.1.1", "45.2.2.2", "45.3.3.3", "45.3.3.4", "45.5.5.5")) {
+            conns.add(conn(t("10:00:00Z"), ip));
+        }
+        Result r = SpecReference.analyse(inds, conns, FINAL);
+        assertThat(r.alerts()).extracting(a -> a.get("Id").textValue()).containsExactly("no-type");
+        assertThat(r.counter("indicator.patternType")).isEqualTo(1);
+        assertThat(r.counter("indicator.unsupportedPattern")).isEqualTo(2);
+        assertThat(r.counter("indicator.notIpType")).isEqualTo(1);
+    }
+
+    @Test
+    void stixNewerVersionThatDropsAnAddressStopsItMatching() {
+        List<String> inds =
+                List.of(
+                        // v2 arrives before v1
+                        stix(
+                                "d",
+                                t("10:00:00Z"),
+                                "[ipv4-addr:value = '45.2.2.2']",
+                                "description",
+                                "v2"),
+                        stix(
+                                "d",
+                                t("08:00:00Z"),
+                                "[ipv4-addr:value = '45.1.1.1'] OR [ipv4-addr:value = '45.2.2.2']",
+                                "description",
+                                "v1"),
+                        stix(
+                                "d",
+                                t("11:00:00Z"),
+                                "[ipv4-addr:value = '45.2.2.2']",
+                                "revoked",
+                                "true"));
+        List<String> conns =
+                List.of(
+                        conn(t("09:00:00Z"), "45.1.1.1"),
+                        conn(t("09:30:00Z"), "45.1.1.1"),
+                        conn(t("10:30:00Z"), "45.1.1.1"), // dropped by v2
+                        conn(t("10:30:00Z"), "45.2.2.2"),
+                        conn(t("11:30:00Z"), "45.2.2.2")); // v3 revokes
+        List<ObjectNode> alerts = run(inds, conns, FINAL);
+        assertThat(alerts)
+                .extracting(
+                        a ->
+                                a.get("TI_ipEntity").textValue()
+                                        + " "
+                                        + a.get("Description").textValue()
+                                        + " "
+                                        + a.get("MatchCount").intValue())
+                .containsExactly("45.1.1.1 v1 2", "45.2.2.2 v2 1");
+    }
+
+    @Test
+    void stixTieOnModifiedGoesToLaterArrival() {
+        String x = stix("t", t("10:00:00Z"), "[ipv4-addr:value = '45.1.1.1']", "description", "x");
+        String y =
+                stix("t", t("10:00:00.000Z"), "[ipv4-addr:value = '45.2.2.2']", "description", "y");
+        List<String> conns =
+                List.of(conn(t("10:30:00Z"), "45.1.1.1"), conn(t("10:30:00Z"), "45.2.2.2"));
+        assertThat(run(List.of(x, y), conns, FINAL))
+                .extracting(a -> a.get("TI_ipEntity").textValue())
+                .containsExactly("45.2.2.2");
+        assertThat(run(List.of(y, x), conns, FINAL))
+                .extracting(a -> a.get("TI_ipEntity").textValue())
+                .containsExactly("45.1.1.1");
+    }
+
+    @Test
+    void stixValidFromLaterThanConnectionIsTheDetectionTime() {
+        List<String> inds =
+                List.of(
+                        stix(
+                                "s",
+                                t("09:00:00Z"),
+                                "[ipv4-addr:value = '45.3.3.3']",
+                                "valid_from",
+                                t("10:45:00.5Z")),
+                        stix(
+                                "m",
+                                t("09:00:00Z"),
+                                "[ipv4-addr:value = '45.4.4.4']",
+                                "valid_from",
+                                null));
+        List<String> conns =
+                List.of(
+                        conn(t("09:45:00Z"), "45.3.3.3"), // 1h00m00.5s before valid_from: none
+                        conn(t("09:50:00Z"), "45.3.3.3"),
+                        conn(t("10:00:00Z"), "45.4.4.4"));
+        List<ObjectNode> alerts = run(inds, conns, FINAL);
+        assertThat(alerts).hasSize(1);
+        assertThat(alerts.get(0).get("Id").textValue()).isEqualTo("s");
+        assertThat(alerts.get(0).get("VMConnection_TimeGenerated").textValue())
+                .isEqualTo(t("09:50:00Z"));
+        assertThat(alerts.get(0).get("DetectionTime").textValue()).isEqualTo(t("10:45:00.5Z"));
+        assertThat(alerts.get(0).get("WindowStart").textValue()).isEqualTo(t("10:00:00Z"));
+    }
+
+    @Test
+    void stixWithoutValidUntilExpiresPAfterItsVersionTime() {
+        List<String> inds =
+                List.of(
+                        stix(
+                                "p",
+                                "2026-11-13T10:00:00Z",
+                                "[ipv4-addr:value = '45.1.1.1']",
+                                "valid_until",
+                                null),
+                        // valid_until set: no P bound
+                        stix("q", "2026-11-01T00:00:00Z", "[ipv4-addr:value = '45.2.2.2']"),
+                        // created only: the version time is created
+                        stix(
+                                "r",
+                                null,
+                                "[ipv4-addr:value = '45.3.3.3']",
+                                "created",
+                                "2026-11-13T10:00:00Z",
+                                "valid_until",
+                                null));
+        List<String> conns =
+                List.of(
+                        conn(t("09:59:59.9999999Z"), "45.1.1.1"),
+                        conn(t("10:00:00Z"), "45.1.1.1"), // exactly P after: not live (strict)
+                        conn(t("10:00:00Z"), "45.2.2.2"),
+                        conn(t("10:00:00Z"), "45.3.3.3"),
+                        conn(t("09:00:00Z"), "45.3.3.3"));
+        List<ObjectNode> alerts = run(inds, conns, FINAL);
+        assertThat(alerts)
+                .extracting(
+                        a ->
+                                a.get("Id").textValue()
+                                        + " "
+                                        + a.get("VMConnection_TimeGenerated").textValue()
+                                        + " "
+                                        + a.get("ValidUntil"))
+                .containsExactly(
+                        "p " + t("09:59:59.9999999Z") + " null",
+                        "r " + t("09:00:00Z") + " null",
+                        "q " + t("10:00:00Z") + " \"2026-12-27T00:00:00Z\"");
+    }
+
+    @Test
+    void stixMultiValueObjectDropsExcludedValuesOneByOneAndOneInvalidValueSpoilsIt() {
+        List<String> inds =
+                List.of(
+                        stix(
+                                "a",
+                                t("09:00:00Z"),
+                                "[ipv4-addr:value = '10.1.1.1' OR ipv4-addr:value = '45.1.1.1' OR"
+                                        + " ipv4-addr:value = '5.0.0.0/7']"),
+                        stix(
+                                "b",
+                                t("09:00:00Z"),
+                                "[ipv4-addr:value = '45.2.2.2' OR ipv4-addr:value = 'not-an-ip']"),
+                        stix(
+                                "c",
+                                t("09:00:00Z"),
+                                "[ipv4-addr:value = '5.0.0.0/7'] OR [ipv4-addr:value ="
+                                        + " '192.168.1.1']"),
+                        stix(
+                                "d",
+                                t("09:00:00Z"),
+                                "[ipv6-addr:value = 'fe80::1'] OR [ipv4-addr:value = '0.0.0.0/0']"));
+        List<String> conns =
+                List.of(
+                        conn(t("10:00:00Z"), "45.1.1.1"),
+                        conn(t("10:00:00Z"), "10.1.1.1"),
+                        conn(t("10:00:00Z"), "5.1.1.1"),
+                        conn(t("10:00:00Z"), "45.2.2.2"),
+                        conn(t("10:00:00Z"), "192.168.1.1"),
+                        conn(t("10:00:00Z"), "fe80::1"));
+        Result r = SpecReference.analyse(inds, conns, FINAL);
+        assertThat(r.alerts())
+                .extracting(a -> a.get("Id").textValue() + "@" + a.get("TI_ipEntity").textValue())
+                .containsExactly("a@45.1.1.1");
+        assertThat(r.counter("indicator.invalidIp")).isEqualTo(1);
+        assertThat(r.counter("indicator.rangeTooBroad")).isEqualTo(1);
+        assertThat(r.counter("indicator.excludedIp")).isEqualTo(1);
+    }
+
+    // ------------------------------------------------------------------ ranges (SPEC 6.4, 1.1)
+
+    @Test
+    void rangeCanonicalFormClearsHostBitsAndMapsIpv4MappedRanges() {
+        Map<String, String> canonical = new LinkedHashMap<>();
+        canonical.put("51.67.89.10/24", "51.67.89.0/24");
+        canonical.put(" 51.67.89.10/31 ", "51.67.89.10/31");
+        canonical.put("::ffff:51.68.1.1/112", "51.68.0.0/16");
+        canonical.put("::FFFF:51.70.1.1/128", "51.70.1.1");
+        canonical.put("::ffff:51.70.1.1/96", "0.0.0.0/0");
+        canonical.put("::ffff:1.2.3.4/95", "::fffe:0:0/95");
+        canonical.put("51.71.1.1/32", "51.71.1.1");
+        canonical.put("2A10:1:2:3::7/64", "2a10:1:2:3::/64");
+        canonical.put("2a10:5::1/128", "2a10:5::1");
+        canonical.put("1.2.3.4/0", "0.0.0.0/0");
+        canonical.put("::ffff:45.1.1.1", "45.1.1.1");
+        canonical.forEach(
+                (in, out) -> assertThat(RefIp.parseValue(in).canonical()).as(in).isEqualTo(out));
+        for (String bad :
+                List.of(
+                        "1.2.3.4/33",
+                        "1.2.3.4/",
+                        "/24",
+                        "1.2.3.4 /24",
+                        "1.2.3.4/ 24",
+                        "1.2.3.4/-1",
+                        "1.2.3.4/24/1",
+                        "2001:db8::/129",
+                        "1.2.3/24",
+                        "1.2.3.4/1024")) {
+            assertThat(RefIp.parseValue(bad)).as(bad).isNull();
+        }
+        List<String> inds =
+                List.of(
+                        ti("t", t("09:00:00Z"), "ipv4-addr:value", "51.67.89.10/24"),
+                        ind("l", t("09:00:00Z"), "::ffff:51.68.1.1/112"));
+        List<String> conns =
+                List.of(conn(t("10:00:00Z"), "51.67.89.200"), conn(t("10:00:00Z"), "51.68.7.7"));
+        assertThat(run(inds, conns, FINAL))
+                .extracting(
+                        a ->
+                                SpecReference.indicatorIdOf(a)
+                                        + " "
+                                        + a.get("TI_ipEntity").textValue()
+                                        + " "
+                                        + a.get("RemoteIp").textValue())
+                .containsExactly("l 51.68.0.0/16 51.68.7.7", "t 51.67.89.0/24 51.67.89.200");
+    }
+
+    @Test
+    void rangeMatchesEveryAddressInsideButTheExcludedOnes() {
+        List<String> inds =
+                List.of(
+                        ind("r4", t("09:00:00Z"), "172.0.0.0/8"),
+                        ti("r6", t("09:00:00Z"), "ipv6-addr:value", "::/95"),
+                        stix("rx", t("09:00:00Z"), "[ipv4-addr:value ISSUBSET '100.0.0.0/8']"));
+        List<String> conns =
+                List.of(
+                        conn(t("10:00:00Z"), "172.5.5.5"),
+                        conn(t("10:01:00Z"), "::ffff:172.5.5.5"),
+                        conn(t("10:00:00Z"), "172.16.1.1"), // excluded part
+                        conn(t("10:00:00Z"), "173.0.0.1"), // outside
+                        conn(t("10:00:00Z"), "::1:0:7"),
+                        conn(t("10:00:00Z"), "::5"), // excluded part (::/96)
+                        conn(t("10:00:00Z"), "::2:0:1"), // outside
+                        conn(t("10:00:00Z"), "100.1.1.1"),
+                        conn(t("10:00:00Z"), "100.64.1.1")); // excluded by setting only
+        Settings extra = FINAL.withExtraExcludedCidrs(List.of("100.64.0.0/10"));
+        assertThat(run(inds, conns, extra))
+                .extracting(
+                        a ->
+                                SpecReference.indicatorIdOf(a)
+                                        + " "
+                                        + a.get("TI_ipEntity").textValue()
+                                        + " "
+                                        + a.get("RemoteIp").textValue()
+                                        + " "
+                                        + a.get("MatchCount").intValue())
+                .containsExactly(
+                        "r4 172.0.0.0/8 ::ffff:172.5.5.5 2",
+                        "r6 ::/95 ::1:0:7 1",
+                        "rx 100.0.0.0/8 100.1.1.1 1");
+        assertThat(run(inds, conns, FINAL))
+                .extracting(a -> a.get("RemoteIp").textValue())
+                .contains("100.64.1.1");
+    }
+
+    @Test
+    void tooBroadAndWhollyExcludedRangesAreCountedAndSkipped() {
+        List<String> values =
+                List.of(
+                        "10.0.0.0/7", // too broad before excluded
+                        "0.0.0.0/0",
+                        "2a10::/31",
+                        "10.20.0.0/16",
+                        "fd00:1::/48",
+                        "::ffff:192.168.0.0/112",
+                        "::/100",
+                        "100.64.0.0/10"); // covered by two extra ranges together
+        List<String> inds = new ArrayList<>();
+        for (int i = 0; i < values.size(); i++) {
+            inds.add(ind("x" + i, t("09:00:00Z"), values.get(i)));
+        }
+        List<String> conns = new ArrayList<>();
+        for (String ip :
+                List.of(
+                        "11.1.1.1",
+                        "10.1.1.1",
+                        "45.1.1.1",
+                        "2a10:1::1",
+                        "10.20.1.1",
+                        "fd00:1::1",
+                        "100.65.0.1",
+                        "100.100.0.1")) {
+            conns.add(conn(t("10:00:00Z"), ip));
+        }
+        Settings s = FINAL.withExtraExcludedCidrs(List.of("100.64.0.0/11", "100.96.0.0/11"));
+        Result r = SpecReference.analyse(inds, conns, s);
+        assertThat(r.alerts()).isEmpty();
+        assertThat(r.counter("indicator.rangeTooBroad")).isEqualTo(3);
+        assertThat(r.counter("indicator.excludedIp")).isEqualTo(5);
+
+        // with shorter minimum prefixes 10.0.0.0/7 is a partly excluded range
+        Result shorter = SpecReference.analyse(inds, conns, s.withMinRangePrefix(7, 31));
+        assertThat(shorter.alerts())
+                .extracting(a -> a.get("IndicatorId").textValue() + " " + a.get("RemoteIp"))
+                .containsExactly("x0 \"11.1.1.1\"", "x2 \"2a10:1::1\"");
+        assertThat(shorter.counter("indicator.rangeTooBroad")).isEqualTo(1);
+    }
+
+    @Test
+    void longestPrefixTargetIsReportedAndAConnectionMatchesAnIndicatorOnce() {
+        List<String> inds =
+                List.of(
+                        ti("o", t("09:00:00Z"), "ipv4-addr:value", "45.1.1.1"),
+                        ti("o", t("09:00:00Z"), "ipv4-addr:value", "45.1.1.0/24"),
+                        ti("o", t("09:00:00Z"), "network-traffic:dst_ref.value", "45.1.0.0/16"),
+                        stix(
+                                "q",
+                                t("09:00:00Z"),
+                                "[ipv4-addr:value = '45.2.0.0/16'] OR [ipv4-addr:value ="
+                                        + " '45.2.2.7/24'] OR [ipv4-addr:value = '45.2.2.0/24']"),
+                        // the least detection time wins over the longest prefix
+                        ti(
+                                "l",
+                                t("09:00:00Z"),
+                                "ipv4-addr:value",
+                                "45.3.3.3",
+                                "ValidFrom",
+                                t("10:50:00Z")),
+                        ti("l", t("10:40:00Z"), "ipv4-addr:value", "45.3.3.0/24"));
+        List<String> conns =
+                List.of(
+                        conn(t("10:00:00Z"), "45.1.1.1"),
+                        conn(t("10:05:00Z"), "45.1.1.9"),
+                        conn(t("10:10:00Z"), "45.1.7.7"),
+                        conn(t("10:00:00Z"), "45.2.2.9"),
+                        conn(t("10:30:00Z"), "45.3.3.3"));
+        Result r = SpecReference.analyse(inds, conns, FINAL);
+        assertThat(r.matches()).isEqualTo(5);
+        assertThat(r.alerts())
+                .extracting(
+                        a ->
+                                a.get("Id").textValue()
+                                        + " "
+                                        + a.get("RemoteIp").textValue()
+                                        + " "
+                                        + a.get("TI_ipEntity").textValue()
+                                        + " "
+                                        + a.get("NetworkSourceIP").textValue()
+                                        + " "
+                                        + a.get("DetectionTime").textValue())
+                .containsExactly(
+                        "l 45.3.3.3 45.3.3.0/24 45.3.3.0/24 " + t("10:40:00Z"),
+                        "o 45.1.7.7 45.1.0.0/16 45.1.0.0/16 " + t("10:10:00Z"),
+                        "o 45.1.1.9 45.1.1.0/24 45.1.1.0/24 " + t("10:05:00Z"),
+                        "o 45.1.1.1 45.1.1.1 45.1.1.1 " + t("10:00:00Z"),
+                        "q 45.2.2.9 45.2.2.0/24 45.2.2.7/24 " + t("10:00:00Z"));
+    }
+
+    @Test
+    void legacyRowFallsBackToNetworkCidrBlock() {
+        List<String> inds =
+                List.of(
+                        ind("c1", t("09:00:00Z"), null, "NetworkCidrBlock", "192.168.0.0/15"),
+                        ind("c2", t("09:00:00Z"), "45.1.1.1", "NetworkCidrBlock", "45.2.0.0/16"),
+                        ind(
+                                "c3",
+                                t("09:00:00Z"),
+                                "",
+                                "NetworkDestinationIP",
+                                " ",
+                                "NetworkCidrBlock",
+                                " 45.3.0.0/16 "),
+                        ind("c4", t("09:00:00Z"), null, "NetworkCidrBlock", "not-a-range"),
+                        ind("c5", t("09:00:00Z"), "45.4.0.0/16"),
+                        ind("c6", t("09:00:00Z"), null, "NetworkCidrBlock", ""));
+        List<String> conns = new ArrayList<>();
+        for (String ip :
+                List.of(
+                        "192.169.0.1",
+                        "192.168.0.1",
+                        "45.1.1.1",
+                        "45.2.3.4",
+                        "45.3.9.9",
+                        "45.4.1.1")) {
+            conns.add(conn(t("10:00:00Z"), ip));
+        }
+        Result r = SpecReference.analyse(inds, conns, FINAL);
+        assertThat(r.alerts())
+                .extracting(
+                        a ->
+                                a.get("IndicatorId").textValue()
+                                        + " "
+                                        + a.get("TI_ipEntity").textValue()
+                                        + " "
+                                        + a.get("RemoteIp").textValue()
+                                        + " "
+                                        + a.get("NetworkIP"))
+                .containsExactly(
+                        "c1 192.168.0.0/15 192.169.0.1 null",
+                        "c2 45.1.1.1 45.1.1.1 \"45.1.1.1\"",
+                        "c3 45.3.0.0/16 45.3.9.9 \"\"",
+                        "c5 45.4.0.0/16 45.4.1.1 \"45.4.0.0/16\"");
+        assertThat(r.counter("indicator.invalidIp")).isEqualTo(1);
+        assertThat(r.counter("indicator.noIp")).isEqualTo(1);
+    }
+
+    // ------------------------------------------------------------------ dead letters (SPEC 5.3)
+
+    @Test
+    void tiRowsAndStixObjectsWithoutIdentityOrTimeAreDeadLetters() {
+        String v = "[ipv4-addr:value = '45.9.9.9']";
+        List<String> inds =
+                List.of(
+                        "{\"Id\":\"ti-1\",\"ObservableKey\":\"ipv4-addr:value\",\"ObservableValue\":\"45.9.9.9\"}",
+                        ti("  ", t("09:00:00Z"), "ipv4-addr:value", "45.9.9.9"),
+                        ti("ti-2", "2026-11-27 09:00", "ipv4-addr:value", "45.9.9.9"),
+                        // ObservableKey makes it a ThreatIntelIndicators row, which has no Id
+                        ind(
+                                "looks-legacy",
+                                t("09:00:00Z"),
+                                null,
+                                "ObservableKey",
+                                "ipv4-addr:value",
+                                "ObservableValue",
+                                "45.9.9.9"),
+                        stix("x", t("09:00:00Z"), v, "id", null),
+                        stix(" ", t("09:00:00Z"), v),
+                        stix("x", t("09:00:00Z"), v, "id", 42),
+                        stix("s1", "yesterday", v, "created", null),
+                        stix("s2", null, v, "created", "2026-11-27"),
+                        // a present but unreadable modified: no fall-back to created
+                        stix("s4", "soon", v, "created", t("09:00:00Z")),
+                        "{\"type\":\"bundle\",\"id\":\"bundle--1\",\"objects\":[17,\"x\","
+                                + "{\"type\":\"bundle\",\"id\":\"bundle--2\",\"objects\":[]}]}",
+                        "{\"records\":[{\"type\":\"bundle\",\"id\":\"bundle--3\",\"objects\":["
+                                + stix("s5", t("09:00:00Z"), v)
+                                + "]}]}",
+                        // created only: readable
+                        stix(
+                                "s3",
+                                null,
+                                "[ipv4-addr:value = '45.8.8.8']",
+                                "created",
+                                t("09:00:00Z")));
+        List<String> conns =
+                List.of(conn(t("10:00:00Z"), "45.9.9.9"), conn(t("10:00:00Z"), "45.8.8.8"));
+        Result r = SpecReference.analyse(inds, conns, FINAL);
+        assertThat(r.indicatorDeadLetters()).isEqualTo(14);
+        assertThat(r.alerts()).extracting(a -> a.get("Id").textValue()).containsExactly("s3");
+    }
+
     // ------------------------------------------------------------------ the generator
 
     @Test
@@ -813,5 +1901,412 @@ class SpecReferenceTest {
                 .isEqualTo(sc.indicatorLines());
         assertThat(Files.readAllLines(dir.resolve(Scenario.CONNECTIONS_FILE)))
                 .isEqualTo(sc.connectionLines());
+    }
+
+    @Test
+    void generatorWithAllShapesIsDeterministicAndLegacyShapesAreTheOldScenario() {
+        Scenario a = ScenarioGenerator.generate(21, 400, ScenarioGenerator.Shapes.ALL);
+        Scenario b = ScenarioGenerator.generate(21, 400, ScenarioGenerator.Shapes.ALL);
+        assertThat(b.indicatorLines()).isEqualTo(a.indicatorLines());
+        assertThat(b.connectionLines()).isEqualTo(a.connectionLines());
+        assertThat(b.settings()).isEqualTo(a.settings());
+        assertThat(
+                        ScenarioGenerator.generate(22, 400, ScenarioGenerator.Shapes.ALL)
+                                .indicatorLines())
+                .isNotEqualTo(a.indicatorLines());
+        Scenario legacy =
+                ScenarioGenerator.generate(21, 400, false, ScenarioGenerator.Shapes.LEGACY);
+        Scenario old = ScenarioGenerator.generate(21, 400, false);
+        assertThat(legacy.indicatorLines()).isEqualTo(old.indicatorLines());
+        assertThat(legacy.connectionLines()).isEqualTo(old.connectionLines());
+        assertThat(old.indicatorLines()).noneMatch(l -> l.contains("ThreatIntelIndicators"));
+    }
+
+    @Test
+    void generatorWithAllShapesHoldsEveryCaseFamilyAndConsistentAlerts() throws Exception {
+        for (long seed : List.of(23L, 24L)) {
+            Scenario sc = ScenarioGenerator.generate(seed, 600, ScenarioGenerator.Shapes.ALL);
+            Families f = new Families();
+            f.scanIndicatorLines(sc.indicatorLines());
+            for (String mode : List.of("final", "first")) {
+                Scenario s = sc.withSettings(sc.settings().withEmitMode(mode));
+                Result r = s.analyse();
+                assertThat(r.deadLetters()).as("dead letters").isEqualTo(s.deadLetterCount());
+                f.scanResult(r, s.settings());
+            }
+            f.scanConnections(sc.connectionLines(), sc.settings());
+            assertThat(f.missing()).as("seed " + seed + ": families missing").isEmpty();
+        }
+    }
+
+    /** What a scenario holds, as read back from its lines and its oracle result. */
+    private static final class Families {
+        private final Map<String, Boolean> seen = new LinkedHashMap<>();
+        private final List<RefIp.Cidr> usableRanges = new ArrayList<>();
+        private final Set<Instant> validFroms = new HashSet<>();
+        private final Set<Instant> versionTimes = new HashSet<>();
+
+        Families() {
+            for (String name :
+                    List.of(
+                            "bundle of several objects",
+                            "TAXII envelope with objects and more/next",
+                            "empty TAXII page",
+                            "nested bundle",
+                            "records envelope holding a ThreatIntelIndicators row",
+                            "TI key ipv4-addr",
+                            "TI key ipv6-addr",
+                            "TI key network-traffic",
+                            "TI range value",
+                            "TI Pattern-only row",
+                            "TI Data as string",
+                            "TI Data as object",
+                            "TI IsDeleted true",
+                            "TI Revoked true",
+                            "TI ValidFrom",
+                            "TI without ValidUntil",
+                            "TI Id with several IPs",
+                            "legacy NetworkCidrBlock with the four columns empty",
+                            "legacy range in an IP column",
+                            "STIX OR inside an observation",
+                            "STIX OR between observations",
+                            "STIX AND type test",
+                            "STIX ISSUBSET",
+                            "STIX revoked",
+                            "STIX without valid_until",
+                            "STIX newer version arriving first",
+                            "STIX tie on modified",
+                            "TI tie on TimeGenerated",
+                            "other STIX type",
+                            "range with host bits set",
+                            "IPv4-mapped range",
+                            "IPv6 range",
+                            "connection exactly L before a version time",
+                            "connection in the excluded part of a range",
+                            "alert ThreatIntelligenceIndicator",
+                            "alert ThreatIntelIndicators",
+                            "alert indicator",
+                            "range alert of each kind",
+                            "TI alert retro-matched",
+                            "STIX alert retro-matched",
+                            "alert detected at a ValidFrom / valid_from",
+                            "STIX value as written differs from canonical",
+                            "counter indicator.noIp",
+                            "counter indicator.invalidIp",
+                            "counter indicator.excludedIp",
+                            "counter indicator.notIpType",
+                            "counter indicator.unsupportedPattern",
+                            "counter indicator.patternType",
+                            "counter indicator.rangeTooBroad",
+                            "counter indicator.otherStixType")) {
+                seen.put(name, false);
+            }
+        }
+
+        private void saw(String name) {
+            assertThat(seen).containsKey(name);
+            seen.put(name, true);
+        }
+
+        List<String> missing() {
+            return seen.entrySet().stream()
+                    .filter(e -> !e.getValue())
+                    .map(Map.Entry::getKey)
+                    .toList();
+        }
+
+        void scanIndicatorLines(List<String> lines) throws Exception {
+            Map<String, Instant> stixLatestArrived = new LinkedHashMap<>();
+            Map<String, Instant> stixTimes = new LinkedHashMap<>();
+            Set<String> tiVersions = new HashSet<>();
+            Map<String, Set<String>> tiIps = new LinkedHashMap<>();
+            for (String line : lines) {
+                JsonNode n;
+                try {
+                    n = M.readTree(line);
+                } catch (JsonProcessingException e) {
+                    continue;
+                }
+                if (n == null || !n.isObject()) {
+                    continue;
+                }
+                List<JsonNode> elements = new ArrayList<>();
+                if (n.has("records") && n.get("records").isArray()) {
+                    n.get("records").forEach(elements::add);
+                    if (elements.stream().anyMatch(e -> e.has("ObservableKey"))) {
+                        saw("records envelope holding a ThreatIntelIndicators row");
+                    }
+                } else if (n.path("type").asText().equals("bundle")) {
+                    n.path("objects").forEach(elements::add);
+                    if (elements.size() > 1) {
+                        saw("bundle of several objects");
+                    }
+                } else if (!n.has("type") && n.has("objects")) {
+                    n.get("objects").forEach(elements::add);
+                    if (elements.size() > 0 && (n.has("more") || n.has("next"))) {
+                        saw("TAXII envelope with objects and more/next");
+                    }
+                } else if (!n.has("type") && (n.has("more") || n.has("next"))) {
+                    saw("empty TAXII page");
+                } else {
+                    elements.add(n);
+                }
+                for (JsonNode e : elements) {
+                    String type = e.path("type").asText();
+                    if (type.equals("bundle")) {
+                        saw("nested bundle");
+                    } else if (type.equals("indicator")) {
+                        stix(e, stixLatestArrived, stixTimes);
+                    } else if (!type.isEmpty()) {
+                        saw("other STIX type");
+                    } else if (e.has("ObservableKey") || e.has("Pattern")) {
+                        ti(e, tiVersions, tiIps);
+                    } else if (e.has("IndicatorId")) {
+                        legacy(e);
+                    }
+                }
+            }
+            if (tiIps.values().stream().anyMatch(s -> s.size() > 1)) {
+                saw("TI Id with several IPs");
+            }
+        }
+
+        private void legacy(JsonNode e) {
+            boolean fourEmpty = true;
+            for (String c : SpecReference.IP_COLUMNS) {
+                fourEmpty &= SpecReference.isEmpty(e.get(c));
+            }
+            if (fourEmpty && !SpecReference.isEmpty(e.get("NetworkCidrBlock"))) {
+                saw("legacy NetworkCidrBlock with the four columns empty");
+                range(e.get("NetworkCidrBlock").asText());
+            }
+            for (String c : SpecReference.IP_COLUMNS) {
+                if (e.path(c).asText().contains("/")) {
+                    saw("legacy range in an IP column");
+                    range(e.path(c).asText());
+                }
+            }
+        }
+
+        private void ti(JsonNode e, Set<String> versions, Map<String, Set<String>> ips) {
+            String key = e.path("ObservableKey").asText();
+            String value = e.path("ObservableValue").asText();
+            if (key.contains("ipv4-addr")) {
+                saw("TI key ipv4-addr");
+            } else if (key.contains("ipv6-addr")) {
+                saw("TI key ipv6-addr");
+            } else if (key.startsWith("network-traffic")) {
+                saw("TI key network-traffic");
+            }
+            if (value.contains("/") && key.matches(".*(addr|network-traffic).*")) {
+                saw("TI range value");
+                range(value);
+            }
+            if (key.isBlank() && value.isBlank() && !e.path("Pattern").asText().isBlank()) {
+                saw("TI Pattern-only row");
+            }
+            saw(e.path("Data").isTextual() ? "TI Data as string" : "TI Data as object");
+            if (SpecReference.isTrue(e.get("IsDeleted"))) {
+                saw("TI IsDeleted true");
+            }
+            if (SpecReference.isTrue(e.get("Revoked"))) {
+                saw("TI Revoked true");
+            }
+            RefTime.Stamp vf = RefTime.read(e.get("ValidFrom"));
+            if (vf != null) {
+                saw("TI ValidFrom");
+                validFroms.add(vf.instant());
+            }
+            if (!e.has("ValidUntil")) {
+                saw("TI without ValidUntil");
+            }
+            RefTime.Stamp tg = RefTime.read(e.get("TimeGenerated"));
+            RefIp.Cidr ip = RefIp.parseValue(value);
+            if (tg != null && ip != null) {
+                versionTimes.add(tg.instant());
+                String id = e.path("Id").asText();
+                if (!versions.add(id + " " + ip.canonical() + " " + tg.instant())) {
+                    saw("TI tie on TimeGenerated");
+                }
+                ips.computeIfAbsent(id, k -> new HashSet<>()).add(ip.canonical());
+            }
+        }
+
+        private void stix(
+                JsonNode e, Map<String, Instant> latestArrived, Map<String, Instant> times) {
+            String p = e.path("pattern").asText();
+            RefPattern.Reading reading = RefPattern.read(p);
+            if (reading.outcome() == RefPattern.Outcome.IPS) {
+                if (p.matches("^\\(?\\[[^\\]]* OR .*\\]\\)?$") && !p.contains("] OR [")) {
+                    saw("STIX OR inside an observation");
+                }
+                if (p.contains("] OR [")) {
+                    saw("STIX OR between observations");
+                }
+                if (p.contains(".type = '")) {
+                    saw("STIX AND type test");
+                }
+                if (p.contains(" ISSUBSET ")) {
+                    saw("STIX ISSUBSET");
+                }
+                reading.values().forEach(this::range);
+            }
+            if (SpecReference.isTrue(e.get("revoked"))) {
+                saw("STIX revoked");
+            }
+            if (!e.has("valid_until")) {
+                saw("STIX without valid_until");
+            }
+            RefTime.Stamp vf = RefTime.read(e.get("valid_from"));
+            if (vf != null) {
+                validFroms.add(vf.instant());
+            }
+            RefTime.Stamp m =
+                    RefTime.read(e.has("modified") ? e.get("modified") : e.get("created"));
+            String id = e.path("id").asText();
+            if (m != null) {
+                versionTimes.add(m.instant());
+                Instant before = latestArrived.get(id);
+                if (before != null && before.isAfter(m.instant())) {
+                    saw("STIX newer version arriving first");
+                }
+                if (before != null && before.equals(m.instant())) {
+                    saw("STIX tie on modified");
+                }
+                latestArrived.merge(id, m.instant(), (x, y) -> x.isAfter(y) ? x : y);
+                times.put(id, m.instant());
+            }
+        }
+
+        /** Notes a value that may be a range: its forms, and it when usable. */
+        private void range(String written) {
+            RefIp.Cidr c = RefIp.parseValue(written);
+            if (c == null || c.isAddress()) {
+                return;
+            }
+            String w = written.strip();
+            if (w.toLowerCase().startsWith("::ffff:")) {
+                saw("IPv4-mapped range");
+            } else if (c.network().length == 16) {
+                saw("IPv6 range");
+            }
+            RefIp.Cidr asWritten = RefIp.parseValue(w.substring(0, w.indexOf('/')));
+            if (asWritten != null
+                    && !Arrays.equals(asWritten.network(), c.network())
+                    && c.network().length == asWritten.network().length) {
+                saw("range with host bits set");
+            }
+            usableRanges.add(c);
+        }
+
+        void scanConnections(List<String> lines, Settings s) throws Exception {
+            List<RefIp.Cidr> extra =
+                    s.extraExcludedCidrs().stream().map(RefIp.Cidr::parse).toList();
+            for (String line : lines) {
+                JsonNode n;
+                try {
+                    n = M.readTree(line);
+                } catch (JsonProcessingException e) {
+                    continue;
+                }
+                if (n == null || !n.isObject()) {
+                    continue;
+                }
+                List<JsonNode> rows = new ArrayList<>();
+                if (n.has("records") && n.get("records").isArray()) {
+                    n.get("records").forEach(rows::add);
+                } else {
+                    rows.add(n);
+                }
+                for (JsonNode row : rows) {
+                    connection(row, extra);
+                }
+            }
+        }
+
+        private void connection(JsonNode n, List<RefIp.Cidr> extra) {
+            {
+                byte[] ip = RefIp.parse(n.path("RemoteIp").asText(null));
+                RefTime.Stamp t = RefTime.read(n.get("TimeGenerated"));
+                if (ip != null
+                        && RefIp.isExcluded(ip, extra)
+                        && usableRanges.stream()
+                                .anyMatch(
+                                        r ->
+                                                r.contains(ip)
+                                                        && r.prefix() >= 8
+                                                        && !RefIp.isWhollyExcluded(r, extra))) {
+                    saw("connection in the excluded part of a range");
+                }
+                if (t != null && versionTimes.contains(t.instant().plus(Duration.ofHours(1)))) {
+                    saw("connection exactly L before a version time");
+                }
+            }
+        }
+
+        void scanResult(Result r, Settings s) {
+            for (String c :
+                    List.of(
+                            "noIp",
+                            "invalidIp",
+                            "excludedIp",
+                            "notIpType",
+                            "unsupportedPattern",
+                            "patternType",
+                            "rangeTooBroad",
+                            "otherStixType")) {
+                if (r.counter("indicator." + c) > 0) {
+                    saw("counter indicator." + c);
+                }
+            }
+            List<RefIp.Cidr> extra =
+                    s.extraExcludedCidrs().stream().map(RefIp.Cidr::parse).toList();
+            Set<String> rangeKinds = new HashSet<>();
+            for (ObjectNode a : r.alerts()) {
+                String type = a.get("Type").textValue();
+                saw("alert " + type);
+                String target = a.get("TI_ipEntity").textValue();
+                RefIp.Cidr c = RefIp.parseValue(target);
+                byte[] remote = RefIp.parse(a.get("RemoteIp").textValue());
+                // consistency: canonical target, the connection's IP in it and not excluded
+                assertThat(c.canonical()).isEqualTo(target);
+                assertThat(c.contains(remote)).as(a.toString()).isTrue();
+                assertThat(RefIp.isExcluded(remote, extra)).as(a.toString()).isFalse();
+                assertThat(RefIp.isWhollyExcluded(c, extra)).as(a.toString()).isFalse();
+                Instant conn = Instant.parse(a.get("VMConnection_TimeGenerated").textValue());
+                Instant det = Instant.parse(a.get("DetectionTime").textValue());
+                assertThat(det).isBetween(conn, conn.plus(s.lookback()));
+                JsonNode until =
+                        type.equals("ThreatIntelligenceIndicator")
+                                ? a.get("ExpirationDateTime")
+                                : a.get("ValidUntil");
+                if (!until.isNull()) {
+                    assertThat(det).isBefore(Instant.parse(until.textValue()));
+                    assertThat(conn).isBefore(Instant.parse(until.textValue()));
+                }
+                if (!c.isAddress()) {
+                    rangeKinds.add(type);
+                }
+                if (det.isAfter(conn) && type.equals("ThreatIntelIndicators")) {
+                    saw("TI alert retro-matched");
+                }
+                if (det.isAfter(conn) && type.equals("indicator")) {
+                    saw("STIX alert retro-matched");
+                }
+                if (det.isAfter(conn)
+                        && !type.equals("ThreatIntelligenceIndicator")
+                        && validFroms.contains(det)
+                        && !versionTimes.contains(det)) {
+                    saw("alert detected at a ValidFrom / valid_from");
+                }
+                if (type.equals("indicator")
+                        && !a.get("NetworkSourceIP").textValue().equals(target)) {
+                    saw("STIX value as written differs from canonical");
+                }
+            }
+            if (rangeKinds.size() == 3) {
+                saw("range alert of each kind");
+            }
+        }
     }
 }
