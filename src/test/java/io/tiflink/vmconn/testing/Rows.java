@@ -36,7 +36,10 @@ public final class Rows {
         return EventTimes.toMillis(at(time));
     }
 
-    /** An active indicator version with NetworkIP = ip, expiring 30 days after its time. */
+    /**
+     * An active legacy indicator version with NetworkIP = ip (an address, or a canonical range),
+     * expiring 30 days after its time.
+     */
     public static Indicator indicator(String id, String ip, String time) {
         Indicator i = new Indicator();
         i.indicatorId = id;
@@ -45,7 +48,7 @@ public final class Rows {
         i.active = true;
         i.expiration = i.timeGenerated + 30 * DAY_NANOS;
         i.networkIp = ip;
-        i.ip = IpAddress.parse(ip).canonical();
+        i.ip = ip.contains("/") ? ip : IpAddress.parse(ip).canonical(); // ranges: canonical given
         i.description = "desc of " + id;
         i.confidenceScore = "80";
         return i;
@@ -80,5 +83,63 @@ public final class Rows {
         IpAddress ip = IpAddress.parse(remoteIp);
         c.ip = ip == null ? null : ip.canonical();
         return c;
+    }
+
+    /**
+     * A ThreatIntelIndicators version (SPEC 6.2) of Id {@code id} for one target (an address or a
+     * canonical range), active, without ValidFrom or ValidUntil.
+     */
+    public static Indicator tiRow(String id, String target, String time) {
+        Indicator i = new Indicator();
+        i.shape = Indicator.TI_ROW;
+        i.indicatorId = id;
+        i.timeGenerated = at(time);
+        i.timeGeneratedDigits = EventTimes.fractionDigits(time);
+        i.active = true;
+        i.expiration = Long.MAX_VALUE;
+        i.ip = target;
+        i.networkSourceIp = target;
+        i.description = "desc of " + id;
+        i.activityGroupNames = "";
+        i.confidenceScore = "70";
+        return i;
+    }
+
+    /**
+     * A STIX 2.1 indicator version (SPEC 6.3) of {@code id}, valid from its own time, without
+     * valid_until, with these canonical targets (written as they are).
+     */
+    public static Indicator stix(String id, String time, String... targets) {
+        Indicator i = new Indicator();
+        i.shape = Indicator.STIX;
+        i.indicatorId = id;
+        i.timeGenerated = at(time);
+        i.timeGeneratedDigits = EventTimes.fractionDigits(time);
+        i.active = true;
+        i.validFrom = i.timeGenerated;
+        i.expiration = Long.MAX_VALUE;
+        i.targets = targets.clone();
+        i.targetsAsWritten = targets.clone();
+        i.ip = targets[0];
+        i.networkSourceIp = targets[0];
+        i.description = "desc of " + id;
+        i.activityGroupNames = "";
+        i.confidenceScore = "60";
+        return i;
+    }
+
+    /** The version valid from this instant on (SPEC 6.2d, 6.3d). */
+    public static Indicator validFrom(Indicator i, String time) {
+        i.validFrom = at(time);
+        i.validFromDigits = EventTimes.fractionDigits(time);
+        return i;
+    }
+
+    /** The version valid until this instant (ValidUntil / valid_until). */
+    public static Indicator validUntil(Indicator i, String time) {
+        i.hasValidUntil = true;
+        i.expiration = at(time);
+        i.expirationDigits = EventTimes.fractionDigits(time);
+        return i;
     }
 }
