@@ -115,6 +115,7 @@ public class IndicatorMatcher
         matchesTotal = getRuntimeContext().getLongCounter("matches");
         lateConnectionsTotal = getRuntimeContext().getLongCounter("connections.late");
         metrics.gauge("liveIndicators", () -> liveIndicators);
+        metrics.gauge("keptConnections", () -> kept.keptSinceStart());
     }
 
     /**
