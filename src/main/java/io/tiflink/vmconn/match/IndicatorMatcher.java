@@ -68,6 +68,14 @@ public class IndicatorMatcher
     private transient IndicatorLookup lookup;
     private transient Detector detector;
     private transient long lastSweepHorizon;
+
+    /** Connections this task kept, by minute, for the keptConnections metric. */
+    private transient java.util.TreeMap<Long, long[]> keptByMinute;
+
+    /** The metric's value, written by the task's thread only. */
+    private transient volatile long keptConnections;
+
+    private transient long countedAtMinute;
     private transient long liveIndicators;
 
     /** Whether the restored broadcast state has been counted and indexed since open. */
@@ -115,7 +123,9 @@ public class IndicatorMatcher
         matchesTotal = getRuntimeContext().getLongCounter("matches");
         lateConnectionsTotal = getRuntimeContext().getLongCounter("connections.late");
         metrics.gauge("liveIndicators", () -> liveIndicators);
-        metrics.gauge("keptConnections", () -> kept.keptSinceStart());
+        keptByMinute = new java.util.TreeMap<>();
+        countedAtMinute = Long.MIN_VALUE + 1;
+        metrics.gauge("keptConnections", () -> keptConnections);
     }
 
     /**
@@ -252,7 +262,31 @@ public class IndicatorMatcher
             timers.registerEventTimeTimer(ts);
         }
         kept.add(c, ip, ts, judgedThrough);
-        timers.registerEventTimeTimer(dropInstant(KeptConnections.minuteOf(ts)));
+        long minute = KeptConnections.minuteOf(ts);
+        timers.registerEventTimeTimer(dropInstant(minute));
+        keptByMinute.computeIfAbsent(minute, k -> new long[1])[0]++;
+        countKept(watermark);
+    }
+
+    /**
+     * The keptConnections metric: the connections this task kept whose minute has not left yet.
+     * Those a restore brought are not counted, so the figure is exact from L after a restore on.
+     */
+    private void countKept(long watermark) {
+        long minute = KeptConnections.minuteOf(watermark);
+        if (minute == countedAtMinute) {
+            keptConnections++;
+            return;
+        }
+        countedAtMinute = minute;
+        if (watermark != Long.MIN_VALUE) {
+            keptByMinute.headMap(watermark - dropInstant(0)).clear();
+        }
+        long n = 0;
+        for (long[] count : keptByMinute.values()) {
+            n += count[0];
+        }
+        keptConnections = n;
     }
 
     /** When a minute's connections leave: when no indicator can arrive in time for them (L). */

@@ -33,9 +33,6 @@ final class KeptConnections {
     private final DataOutputSerializer out = new DataOutputSerializer(256);
     private final DataInputDeserializer in = new DataInputDeserializer();
 
-    /** Connections this task has kept since it started, less those dropped since (a metric). */
-    private long kept;
-
     KeptConnections(MapState<Long, KeptChunk> chunks) {
         this.chunks = chunks;
     }
@@ -68,15 +65,6 @@ final class KeptConnections {
         head.records = grown;
         head.count++;
         chunks.put(minute, head);
-        kept++;
-    }
-
-    /**
-     * The connections kept by this task: counted from its start (a restore's are counted as they
-     * leave, so the figure is right again L after a restore).
-     */
-    long keptSinceStart() {
-        return Math.max(0, kept);
     }
 
     private byte[] pack(Connection c, IpAddress ip, long judgedThroughMillis) {
@@ -228,11 +216,8 @@ final class KeptConnections {
             return;
         }
         for (int k = 1; k <= head.sealed; k++) {
-            KeptChunk c = chunks.get(minute + k);
-            kept -= c == null ? 0 : c.count;
             chunks.remove(minute + k);
         }
-        kept -= head.count;
         chunks.remove(minute);
     }
 
