@@ -4,6 +4,9 @@ import static io.tiflink.vmconn.testing.Rows.at;
 import static io.tiflink.vmconn.testing.Rows.connection;
 import static io.tiflink.vmconn.testing.Rows.indicator;
 import static io.tiflink.vmconn.testing.Rows.millis;
+import static io.tiflink.vmconn.testing.Rows.stix;
+import static io.tiflink.vmconn.testing.Rows.tiRow;
+import static io.tiflink.vmconn.testing.Rows.validUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -92,6 +95,83 @@ class AlertJsonTest {
                 .isEqualTo(
                         AlertGroups.alertId(
                                 AlertGroups.RULE_ID, "i1", "203.0.113.7", millis("10:00")));
+    }
+
+    /** SPEC 6.2e: a ThreatIntelIndicators alert has the columns of rule version 1.4.6. */
+    @Test
+    void threatIntelIndicatorsAlertHasTheColumnsOfRuleVersion146() {
+        Indicator i = validUntil(tiRow("indicator--a1", "198.51.100.0/24", "10:00"), "12:00");
+        i.networkSourceIp = "198.51.100.0/24";
+        i.activityGroupNames = "APT29";
+        Match m = Match.of(connection("198.51.100.7", "10:05"), i, at("10:05"), 0);
+        m.target = "198.51.100.0/24";
+        Alert a =
+                AlertGroups.toAlert(
+                        AlertGroups.merge(null, m), millis("10:00"), 3_600_000L, EmitMode.FINAL);
+        JsonNode n = AlertJson.toNode(a);
+        List<String> names = new ArrayList<>();
+        n.fieldNames().forEachRemaining(names::add);
+        assertThat(names.subList(0, 21))
+                .containsExactly(
+                        "VMConnection_TimeGenerated",
+                        "Description",
+                        "ActivityGroupNames",
+                        "Id",
+                        "ValidUntil",
+                        "Confidence",
+                        "TI_ipEntity",
+                        "Computer",
+                        "Direction",
+                        "ProcessName",
+                        "SourceIp",
+                        "DestinationIp",
+                        "RemoteIp",
+                        "Protocol",
+                        "DestinationPort",
+                        "NetworkSourceIP",
+                        "Type",
+                        "Url",
+                        "timestamp",
+                        "HostName",
+                        "DnsDomain");
+        assertThat(n.get("Id").asText()).isEqualTo("indicator--a1");
+        assertThat(n.get("ValidUntil").asText()).isEqualTo("2026-11-27T12:00:00Z");
+        assertThat(n.get("Confidence").asInt()).isEqualTo(70);
+        assertThat(n.get("TI_ipEntity").asText()).isEqualTo("198.51.100.0/24");
+        assertThat(n.get("NetworkSourceIP").asText()).isEqualTo("198.51.100.0/24");
+        assertThat(n.get("ActivityGroupNames").asText()).isEqualTo("APT29");
+        assertThat(n.get("Type").asText()).isEqualTo("ThreatIntelIndicators");
+        assertThat(n.get("Url").asText()).isEmpty();
+        assertThat(n.get("RuleId").asText()).isEqualTo("aed70d71-adb2-4f73-becd-02150b13950b");
+        assertThat(n.get("RuleVersion").asText()).isEqualTo("1.4.6");
+        assertThat(n.get("Entities")).as("no URL entity").hasSize(2);
+        assertThat(n.get("AlertId").asText())
+                .isEqualTo(
+                        AlertGroups.alertId(
+                                "aed70d71-adb2-4f73-becd-02150b13950b",
+                                "indicator--a1",
+                                "198.51.100.7",
+                                millis("10:00")));
+    }
+
+    /** SPEC 6.3e: a STIX alert names the matched value as written, and Type "indicator". */
+    @Test
+    void stixAlertReportsTheMatchedValueAsWrittenAndNoValidUntilWhenThereIsNone() {
+        Indicator i = stix("indicator--s1", "10:00", "203.0.113.7", "198.51.100.0/24");
+        i.targetsAsWritten = new String[] {"203.0.113.7", "198.51.100.7/24"};
+        Match m = Match.of(connection("198.51.100.9", "10:05"), i, at("10:05"), 0);
+        m.target = "198.51.100.0/24";
+        m.targetAsWritten = "198.51.100.7/24";
+        Alert a =
+                AlertGroups.toAlert(
+                        AlertGroups.merge(null, m), millis("10:00"), 3_600_000L, EmitMode.FIRST);
+        JsonNode n = AlertJson.toNode(a);
+        assertThat(n.get("Type").asText()).isEqualTo("indicator");
+        assertThat(n.get("Id").asText()).isEqualTo("indicator--s1");
+        assertThat(n.get("NetworkSourceIP").asText()).isEqualTo("198.51.100.7/24");
+        assertThat(n.get("TI_ipEntity").asText()).isEqualTo("198.51.100.0/24");
+        assertThat(n.get("ValidUntil").isNull()).isTrue();
+        assertThat(n.get("Confidence").asInt()).isEqualTo(60);
     }
 
     @Test
