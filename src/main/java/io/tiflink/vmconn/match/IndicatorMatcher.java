@@ -62,6 +62,10 @@ public class IndicatorMatcher
     private final DetectionSettings settings;
 
     private transient KeptConnections kept;
+
+    /** Copies of the kept connections due to be judged at their own time, by millisecond. */
+    private transient KeptConnections due;
+
     private transient MapState<Long, Indicator[]> probes;
     private transient LegacyIpKeys legacy;
     private transient TargetIndex index;
@@ -98,7 +102,11 @@ public class IndicatorMatcher
     public void open(OpenContext openContext) {
         kept =
                 new KeptConnections(
-                        getRuntimeContext().getMapState(StateDescriptors.KEPT_CONNECTIONS));
+                        getRuntimeContext().getMapState(StateDescriptors.KEPT_CONNECTIONS),
+                        KeptConnections.SPAN_MILLIS);
+        due =
+                new KeptConnections(
+                        getRuntimeContext().getMapState(StateDescriptors.JUDGEMENTS_DUE), 1);
         probes = getRuntimeContext().getMapState(StateDescriptors.PENDING_PROBES);
         index = new TargetIndex();
         lookup = new IndicatorLookup(index, settings.exclusions());
@@ -259,12 +267,13 @@ public class IndicatorMatcher
         } else if (lookup.mayMatch(ip, excluded) && !lookup.entries(byIp, ip, excluded).isEmpty()) {
             // A target holds this address: judge the connection at t_c. For the other 99.9% no
             // timer: if a version for it arrives later, its probe schedules the judgement.
+            due.add(c, ip, ts, Long.MIN_VALUE);
             timers.registerEventTimeTimer(ts);
         }
         kept.add(c, ip, ts, judgedThrough);
-        long minute = KeptConnections.minuteOf(ts);
-        timers.registerEventTimeTimer(dropInstant(minute));
-        keptByMinute.computeIfAbsent(minute, k -> new long[1])[0]++;
+        long span = kept.spanOf(ts);
+        timers.registerEventTimeTimer(dropInstant(span));
+        keptByMinute.computeIfAbsent(span, k -> new long[1])[0]++;
         countKept(watermark);
     }
 
@@ -273,7 +282,7 @@ public class IndicatorMatcher
      * Those a restore brought are not counted, so the figure is exact from L after a restore on.
      */
     private void countKept(long watermark) {
-        long minute = KeptConnections.minuteOf(watermark);
+        long minute = Math.floorDiv(watermark, 60_000L);
         if (minute == countedAtMinute) {
             keptConnections++;
             return;
@@ -289,9 +298,9 @@ public class IndicatorMatcher
         keptConnections = n;
     }
 
-    /** When a minute's connections leave: when no indicator can arrive in time for them (L). */
-    private long dropInstant(long minute) {
-        return minute + KeptConnections.MINUTE_MILLIS - 1 + settings.lookbackMillis();
+    /** When a span's connections leave: when no indicator can arrive in time for them (L). */
+    private long dropInstant(long span) {
+        return span + KeptConnections.SPAN_MILLIS - 1 + settings.lookbackMillis();
     }
 
     private void processProbe(
@@ -340,23 +349,22 @@ public class IndicatorMatcher
             retroMatch(list, timestamp, timestamp, byIp, found);
             scheduleJudgements(list, timestamp, ctx.timerService());
         }
-        long minute = timestamp + 1 - KeptConnections.MINUTE_MILLIS - settings.lookbackMillis();
-        if (Math.floorMod(minute, KeptConnections.MINUTE_MILLIS) == 0) {
-            kept.drop(minute); // no indicator can arrive in time for these connections any more
+        long span = timestamp + 1 - KeptConnections.SPAN_MILLIS - settings.lookbackMillis();
+        if (kept.spanOf(span) == span) {
+            kept.drop(span); // no indicator can arrive in time for these connections any more
         }
         emit(found, out);
     }
 
-    /** Detections at tau = t_c for the connections of this instant (SPEC 2.2, tau = t_c). */
+    /** Detections at tau = t_c for the connections due at this instant (SPEC 2.2, tau = t_c). */
     private void judgeAt(
             long instant, ReadOnlyBroadcastState<String, IpIndicators> byIp, List<Match> found)
             throws Exception {
-        kept.scan(
+        due.scan(
                 instant,
                 instant,
                 r -> {
-                    if (EventTimes.toMillis(r.timeNanos) != instant
-                            || r.judgedThroughMillis >= instant) {
+                    if (r.judgedThroughMillis >= instant) {
                         return;
                     }
                     IpAddress ip = r.address();
@@ -375,6 +383,7 @@ public class IndicatorMatcher
                                 found);
                     }
                 });
+        due.drop(instant);
     }
 
     /**
@@ -428,21 +437,36 @@ public class IndicatorMatcher
 
     /**
      * New versions for addresses kept here: connections ahead of the watermark may have been kept
-     * without a timer (no target held their address then), so each that a version's target holds
-     * gets its judgement at t_c now. The timer service keeps one timer per key and instant, so
-     * scheduling twice is harmless.
+     * without a judgement due (no target held their address then), so every instant at which a
+     * version's target holds one gets its judgement at t_c now: the instant's due copies are made
+     * again from the kept connections (each once, whatever was due before), and its timer set.
      */
     private void scheduleJudgements(List<Indicator> arrived, long after, TimerService timers)
             throws Exception {
         List<io.tiflink.vmconn.ip.Target> targets = targetsOf(arrived);
+        Map<Long, List<Object[]>> byInstant = new java.util.TreeMap<>();
+        java.util.Set<Long> needed = new java.util.HashSet<>();
         kept.scanFrom(
                 after,
                 r -> {
                     long ts = EventTimes.toMillis(r.timeNanos);
-                    if (ts > after && r.judgedThroughMillis < ts && holds(targets, r)) {
-                        timers.registerEventTimeTimer(ts);
+                    if (ts <= after || r.judgedThroughMillis >= ts) {
+                        return;
+                    }
+                    byInstant
+                            .computeIfAbsent(ts, k -> new ArrayList<>())
+                            .add(new Object[] {r.connection(), r.address()});
+                    if (holds(targets, r)) {
+                        needed.add(ts);
                     }
                 });
+        for (long ts : needed) {
+            due.drop(ts);
+            for (Object[] c : byInstant.get(ts)) {
+                due.add((Connection) c[0], (IpAddress) c[1], ts, Long.MIN_VALUE);
+            }
+            timers.registerEventTimeTimer(ts);
+        }
     }
 
     private static List<io.tiflink.vmconn.ip.Target> targetsOf(List<Indicator> versions) {

@@ -47,6 +47,14 @@ public final class StateDescriptors {
                     "kept-connections", Types.LONG, TypeInformation.of(KeptChunk.class));
 
     /**
+     * Keyed by bucket: copies of the kept connections due to be judged at their own time (SPEC 2.2,
+     * tau = t_c), by millisecond. Since 1.2.0.
+     */
+    public static final MapStateDescriptor<Long, KeptChunk> JUDGEMENTS_DUE =
+            new MapStateDescriptor<>(
+                    "judgements-due", Types.LONG, TypeInformation.of(KeptChunk.class));
+
+    /**
      * Keyed by canonical address, release 1.x: connections by their Flink timestamp, kept for L.
      * Read only, from 1.x savepoints, until drained ({@code match.LegacyIpKeys}).
      */

@@ -72,15 +72,16 @@ class IndicatorMatcherTest {
     }
 
     @Test
-    void connectionToAnIpWithoutIndicatorsKeepsOneTimerOnly() throws Exception {
+    void connectionsToAddressesWithoutIndicatorsShareOneDropTimerPerBucketAndSpan()
+            throws Exception {
         m.indicator(indicator("i1", IP, "10:00"));
         m.connection(connection("198.51.100.1", "10:05"))
                 .connection(connection("198.51.100.2", "10:06"));
         assertThat(m.harness.numEventTimeTimers())
-                .isEqualTo(1 + 2); // the probe's, one drop timer each
+                .isEqualTo(1 + 1); // the probe's; one drop timer for the bucket's 10:00-10:10
         m.connection(connection(IP, "10:07"));
         assertThat(m.harness.numEventTimeTimers())
-                .isEqualTo(1 + 2 + 2); // judged at t_c, dropped at t_c + L
+                .isEqualTo(1 + 1 + 2); // another bucket: judged at t_c, and its drop timer
     }
 
     @Test

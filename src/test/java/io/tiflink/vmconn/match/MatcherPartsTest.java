@@ -90,7 +90,7 @@ class MatcherPartsTest {
     void keptConnectionsUnpackAsTheyWereAndSealFullChunks() throws Exception {
         io.tiflink.vmconn.testing.MapState<Long, KeptChunk> state =
                 new io.tiflink.vmconn.testing.MapState<>();
-        KeptConnections kept = new KeptConnections(state);
+        KeptConnections kept = new KeptConnections(state, KeptConnections.SPAN_MILLIS);
         List<Connection> added = new ArrayList<>();
         for (int k = 0; k < KeptConnections.CHUNK_RECORDS * 2 + 5; k++) {
             Connection c = connection("203.0." + (k % 200) + ".7", "10:05:" + (10 + k % 40));
@@ -115,7 +115,7 @@ class MatcherPartsTest {
         assertThat(seen).containsExactlyElementsOf(added);
         assertThat(judged.get(0)).isEqualTo(42L);
         assertThat(judged.get(1)).isEqualTo(Long.MIN_VALUE);
-        kept.drop(KeptConnections.minuteOf(EventTimes.toMillis(added.get(0).timeGenerated)));
+        kept.drop(kept.spanOf(EventTimes.toMillis(added.get(0).timeGenerated)));
         assertThat(state.map).isEmpty();
         assertThat(kept.isEmpty()).isTrue();
     }

@@ -193,9 +193,12 @@ class RangeAndStixMatcherTest {
         m.connection(connection("198.51.100.7", "10:00"));
         m.watermark("10:30");
         assertThat(m.keyedStateEntries()).isPositive();
-        m.watermark("11:01");
+        // Kept in the chunk of 10:00-10:10, which leaves L after its end.
+        m.watermark("11:09:59.998");
+        assertThat(m.keyedStateEntries()).isPositive();
+        m.watermark("11:09:59.999");
         assertThat(m.keyedStateEntries()).isZero();
-        m.indicator(indicator("r1", "198.51.100.0/24", "11:00")).watermark("12:00");
+        m.indicator(indicator("r1", "198.51.100.0/24", "11:10")).watermark("12:00");
         assertThat(m.matches()).isEmpty();
     }
 }
