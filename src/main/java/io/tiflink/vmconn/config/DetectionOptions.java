@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * The options of the detection itself (SPEC's W, L, P, the out-of-orderness bound, emit mode,
- * exclusions), which every command takes. Defaults are {@link DetectionSettings#defaults()}.
+ * exclusions, the broadest ranges), which every command takes. Defaults are {@link
+ * DetectionSettings#defaults()}.
  */
 public final class DetectionOptions {
 
@@ -60,6 +61,27 @@ public final class DetectionOptions {
                     "extra excluded IP ranges, CIDR, comma-separated (added to 10/8, 172.16/12,"
                             + " 192.168/16, 127/8, fe80::/10, ::/96, fc00::/7)");
 
+    public static final Option<Integer> BROADEST_IPV4_RANGE =
+            Option.integer(
+                    "broadest-ipv4-range",
+                    D.broadestIpv4Range(),
+                    "shortest prefix length of an IPv4 range indicator that is kept; a broader range"
+                            + " is counted and skipped as too broad ("
+                            + DetectionSettings.BROADEST_IPV4_RANGE_MIN
+                            + " to "
+                            + DetectionSettings.BROADEST_IPV4_RANGE_MAX
+                            + ")");
+    public static final Option<Integer> BROADEST_IPV6_RANGE =
+            Option.integer(
+                    "broadest-ipv6-range",
+                    D.broadestIpv6Range(),
+                    "shortest prefix length of an IPv6 range indicator that is kept; a broader range"
+                            + " is counted and skipped as too broad ("
+                            + DetectionSettings.BROADEST_IPV6_RANGE_MIN
+                            + " to "
+                            + DetectionSettings.BROADEST_IPV6_RANGE_MAX
+                            + ")");
+
     /** The detection options, in the order --help lists them. */
     public static final List<Option<?>> ALL =
             List.of(
@@ -70,10 +92,27 @@ public final class DetectionOptions {
                     IDLENESS,
                     ALLOWED_LATENESS,
                     EMIT,
-                    EXCLUDE);
+                    EXCLUDE,
+                    BROADEST_IPV4_RANGE,
+                    BROADEST_IPV6_RANGE);
 
-    /** The detection settings a command line gives. */
+    /**
+     * The detection settings a command line gives; IllegalArgumentException naming the option for a
+     * broadest range outside its span.
+     */
     public static DetectionSettings settings(CommandLine line) {
+        int v4 = line.get(BROADEST_IPV4_RANGE);
+        int v6 = line.get(BROADEST_IPV6_RANGE);
+        DetectionSettings.checkSpan(
+                "--" + BROADEST_IPV4_RANGE.name(),
+                v4,
+                DetectionSettings.BROADEST_IPV4_RANGE_MIN,
+                DetectionSettings.BROADEST_IPV4_RANGE_MAX);
+        DetectionSettings.checkSpan(
+                "--" + BROADEST_IPV6_RANGE.name(),
+                v6,
+                DetectionSettings.BROADEST_IPV6_RANGE_MIN,
+                DetectionSettings.BROADEST_IPV6_RANGE_MAX);
         return DetectionSettings.defaults()
                 .withWindow(line.get(WINDOW))
                 .withLookback(line.get(LOOKBACK))
@@ -82,6 +121,8 @@ public final class DetectionOptions {
                 .withIdleness(line.get(IDLENESS))
                 .withAllowedLateness(line.get(ALLOWED_LATENESS))
                 .withEmitMode(line.get(EMIT))
-                .withExtraExcludedRanges(line.get(EXCLUDE));
+                .withExtraExcludedRanges(line.get(EXCLUDE))
+                .withBroadestIpv4Range(v4)
+                .withBroadestIpv6Range(v6);
     }
 }

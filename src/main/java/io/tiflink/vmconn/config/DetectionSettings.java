@@ -8,161 +8,171 @@ import java.util.List;
 
 /**
  * What the detection computes: the rule's time parameters (SPEC names W, L, P), the
- * out-of-orderness bound, the emit mode and extra excluded ranges. Immutable; built with the {@code
- * with…} methods from {@link #defaults()}.
+ * out-of-orderness bound, the emit mode, extra excluded ranges and the broadest range indicators
+ * kept (SPEC 6.4b). Immutable; built with the {@code with…} methods from {@link #defaults()}.
  */
-public final class DetectionSettings implements Serializable {
+public final class DetectionSettings implements Serializable, Cloneable {
 
     private static final long serialVersionUID = 1L;
 
-    private final long windowMillis;
-    private final long lookbackMillis;
-    private final long indicatorLookbackMillis;
-    private final long outOfOrdernessMillis;
-    private final long idlenessMillis;
-    private final long allowedLatenessMillis;
-    private final EmitMode emitMode;
-    private final List<String> extraExcludedRanges;
-    private final IpExclusions exclusions;
+    /**
+     * SPEC 6.4b: the broadest IPv4 range kept by default, /8; broader is too broad. The allowed
+     * span, /8 to /32, holds at most 256 of the /16 buckets the matcher probes a range by.
+     */
+    public static final int DEFAULT_BROADEST_IPV4_RANGE = 8;
 
-    private DetectionSettings(
-            long window,
-            long lookback,
-            long indicatorLookback,
-            long outOfOrderness,
-            long idleness,
-            long allowedLateness,
-            EmitMode emitMode,
-            List<String> extra) {
-        if (window <= 0) throw new IllegalArgumentException("window must be positive");
-        if (lookback < 0
-                || indicatorLookback < 0
-                || outOfOrderness < 0
-                || idleness < 0
-                || allowedLateness < 0) {
+    public static final int BROADEST_IPV4_RANGE_MIN = 8;
+    public static final int BROADEST_IPV4_RANGE_MAX = 32;
+
+    /**
+     * SPEC 6.4b: the broadest IPv6 range kept by default, /32. The allowed span, /24 to /128, holds
+     * at most 256 of the /32 buckets the matcher probes a range by.
+     */
+    public static final int DEFAULT_BROADEST_IPV6_RANGE = 32;
+
+    public static final int BROADEST_IPV6_RANGE_MIN = 24;
+    public static final int BROADEST_IPV6_RANGE_MAX = 128;
+
+    // Set only on a fresh copy inside a with… method, before check(): never after publication.
+    private long windowMillis = Duration.ofHours(1).toMillis();
+    private long lookbackMillis = Duration.ofHours(1).toMillis();
+    private long indicatorLookbackMillis = Duration.ofDays(14).toMillis();
+    private long outOfOrdernessMillis = Duration.ofMinutes(5).toMillis();
+    private long idlenessMillis = Duration.ofMinutes(1).toMillis();
+    private long allowedLatenessMillis = Duration.ofHours(1).toMillis();
+    private EmitMode emitMode = EmitMode.FINAL;
+    private List<String> extraExcludedRanges = List.of();
+    private IpExclusions exclusions;
+    private int broadestIpv4Range = DEFAULT_BROADEST_IPV4_RANGE;
+    private int broadestIpv6Range = DEFAULT_BROADEST_IPV6_RANGE;
+
+    private DetectionSettings() {}
+
+    /** Checks the values and derives the exclusions; returns this. */
+    private DetectionSettings check() {
+        if (windowMillis <= 0) throw new IllegalArgumentException("window must be positive");
+        if (lookbackMillis < 0
+                || indicatorLookbackMillis < 0
+                || outOfOrdernessMillis < 0
+                || idlenessMillis < 0
+                || allowedLatenessMillis < 0) {
             throw new IllegalArgumentException("durations must not be negative");
         }
-        this.windowMillis = window;
-        this.lookbackMillis = lookback;
-        this.indicatorLookbackMillis = indicatorLookback;
-        this.outOfOrdernessMillis = outOfOrderness;
-        this.idlenessMillis = idleness;
-        this.allowedLatenessMillis = allowedLateness;
-        this.emitMode = emitMode;
-        this.extraExcludedRanges = List.copyOf(extra);
-        this.exclusions = IpExclusions.defaults().withExtra(this.extraExcludedRanges);
+        checkSpan(
+                "broadest IPv4 range",
+                broadestIpv4Range,
+                BROADEST_IPV4_RANGE_MIN,
+                BROADEST_IPV4_RANGE_MAX);
+        checkSpan(
+                "broadest IPv6 range",
+                broadestIpv6Range,
+                BROADEST_IPV6_RANGE_MIN,
+                BROADEST_IPV6_RANGE_MAX);
+        extraExcludedRanges = List.copyOf(extraExcludedRanges);
+        exclusions = IpExclusions.defaults().withExtra(extraExcludedRanges);
+        return this;
     }
 
-    /** The scheduled rule's values: W = 1h, L = 1h, P = 14d; bound 5 min; final alerts. */
+    /** IllegalArgumentException naming {@code what} when {@code prefix} is not in min..max. */
+    static void checkSpan(String what, int prefix, int min, int max) {
+        if (prefix < min || prefix > max) {
+            throw new IllegalArgumentException(
+                    what
+                            + " must be a prefix length from "
+                            + min
+                            + " to "
+                            + max
+                            + ", not "
+                            + prefix
+                            + " (a range is probed by /16 IPv4 or /32 IPv6 buckets, at most 256)");
+        }
+    }
+
+    private DetectionSettings copy() {
+        try {
+            return (DetectionSettings) clone();
+        } catch (CloneNotSupportedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * The scheduled rule's values: W = 1h, L = 1h, P = 14d; bound 5 min; final alerts; ranges up to
+     * /8 (IPv4) and /32 (IPv6).
+     */
     public static DetectionSettings defaults() {
-        return new DetectionSettings(
-                Duration.ofHours(1).toMillis(),
-                Duration.ofHours(1).toMillis(),
-                Duration.ofDays(14).toMillis(),
-                Duration.ofMinutes(5).toMillis(),
-                Duration.ofMinutes(1).toMillis(),
-                Duration.ofHours(1).toMillis(),
-                EmitMode.FINAL,
-                List.of());
+        return new DetectionSettings().check();
     }
 
     public DetectionSettings withWindow(Duration d) {
-        return new DetectionSettings(
-                d.toMillis(),
-                lookbackMillis,
-                indicatorLookbackMillis,
-                outOfOrdernessMillis,
-                idlenessMillis,
-                allowedLatenessMillis,
-                emitMode,
-                extraExcludedRanges);
+        DetectionSettings s = copy();
+        s.windowMillis = d.toMillis();
+        return s.check();
     }
 
     public DetectionSettings withLookback(Duration d) {
-        return new DetectionSettings(
-                windowMillis,
-                d.toMillis(),
-                indicatorLookbackMillis,
-                outOfOrdernessMillis,
-                idlenessMillis,
-                allowedLatenessMillis,
-                emitMode,
-                extraExcludedRanges);
+        DetectionSettings s = copy();
+        s.lookbackMillis = d.toMillis();
+        return s.check();
     }
 
     public DetectionSettings withIndicatorLookback(Duration d) {
-        return new DetectionSettings(
-                windowMillis,
-                lookbackMillis,
-                d.toMillis(),
-                outOfOrdernessMillis,
-                idlenessMillis,
-                allowedLatenessMillis,
-                emitMode,
-                extraExcludedRanges);
+        DetectionSettings s = copy();
+        s.indicatorLookbackMillis = d.toMillis();
+        return s.check();
     }
 
     public DetectionSettings withOutOfOrderness(Duration d) {
-        return new DetectionSettings(
-                windowMillis,
-                lookbackMillis,
-                indicatorLookbackMillis,
-                d.toMillis(),
-                idlenessMillis,
-                allowedLatenessMillis,
-                emitMode,
-                extraExcludedRanges);
+        DetectionSettings s = copy();
+        s.outOfOrdernessMillis = d.toMillis();
+        return s.check();
     }
 
     /** 0 turns idleness off. */
     public DetectionSettings withIdleness(Duration d) {
-        return new DetectionSettings(
-                windowMillis,
-                lookbackMillis,
-                indicatorLookbackMillis,
-                outOfOrdernessMillis,
-                d.toMillis(),
-                allowedLatenessMillis,
-                emitMode,
-                extraExcludedRanges);
+        DetectionSettings s = copy();
+        s.idlenessMillis = d.toMillis();
+        return s.check();
     }
 
     public DetectionSettings withAllowedLateness(Duration d) {
-        return new DetectionSettings(
-                windowMillis,
-                lookbackMillis,
-                indicatorLookbackMillis,
-                outOfOrdernessMillis,
-                idlenessMillis,
-                d.toMillis(),
-                emitMode,
-                extraExcludedRanges);
+        DetectionSettings s = copy();
+        s.allowedLatenessMillis = d.toMillis();
+        return s.check();
     }
 
     public DetectionSettings withEmitMode(EmitMode mode) {
-        return new DetectionSettings(
-                windowMillis,
-                lookbackMillis,
-                indicatorLookbackMillis,
-                outOfOrdernessMillis,
-                idlenessMillis,
-                allowedLatenessMillis,
-                mode,
-                extraExcludedRanges);
+        DetectionSettings s = copy();
+        s.emitMode = mode;
+        return s.check();
     }
 
     public DetectionSettings withExtraExcludedRanges(List<String> cidrs) {
         List<String> all = new ArrayList<>(extraExcludedRanges);
         all.addAll(cidrs);
-        return new DetectionSettings(
-                windowMillis,
-                lookbackMillis,
-                indicatorLookbackMillis,
-                outOfOrdernessMillis,
-                idlenessMillis,
-                allowedLatenessMillis,
-                emitMode,
-                all);
+        DetectionSettings s = copy();
+        s.extraExcludedRanges = all;
+        return s.check();
+    }
+
+    /**
+     * SPEC 6.4b: an IPv4 range indicator with a prefix shorter than this is too broad: counted and
+     * skipped. 8..32.
+     */
+    public DetectionSettings withBroadestIpv4Range(int prefix) {
+        DetectionSettings s = copy();
+        s.broadestIpv4Range = prefix;
+        return s.check();
+    }
+
+    /**
+     * SPEC 6.4b: an IPv6 range indicator with a prefix shorter than this is too broad: counted and
+     * skipped. 24..128.
+     */
+    public DetectionSettings withBroadestIpv6Range(int prefix) {
+        DetectionSettings s = copy();
+        s.broadestIpv6Range = prefix;
+        return s.check();
     }
 
     /** W: alert window (the rule's queryFrequency). */
@@ -220,6 +230,16 @@ public final class DetectionSettings implements Serializable {
         return exclusions;
     }
 
+    /** SPEC 6.4b: the shortest prefix of an IPv4 range indicator that is kept (default 8). */
+    public int broadestIpv4Range() {
+        return broadestIpv4Range;
+    }
+
+    /** SPEC 6.4b: the shortest prefix of an IPv6 range indicator that is kept (default 32). */
+    public int broadestIpv6Range() {
+        return broadestIpv6Range;
+    }
+
     @Override
     public String toString() {
         return "window="
@@ -237,6 +257,10 @@ public final class DetectionSettings implements Serializable {
                 + " emit="
                 + emitMode.label()
                 + " extra-excluded="
-                + extraExcludedRanges;
+                + extraExcludedRanges
+                + " broadest-ipv4-range=/"
+                + broadestIpv4Range
+                + " broadest-ipv6-range=/"
+                + broadestIpv6Range;
     }
 }

@@ -104,6 +104,61 @@ public final class IpExclusions implements Serializable {
         return false;
     }
 
+    /**
+     * SPEC 6.4b: true when every address of {@code range} lies in the excluded ranges taken
+     * together (several exclusions may cover its parts: 100.64.0.0/11 and 100.96.0.0/11 cover
+     * 100.64.0.0/10); false for null. An IPv4 range is judged against the IPv4 exclusions only and
+     * an IPv6 range against the IPv6 ones, as an IPv4 range holds IPv4 addresses only and a
+     * connection's address is never an IPv4-mapped IPv6 address. For a single address this is
+     * {@link #isExcluded} (but for an IPv6 exclusion that holds IPv4-mapped addresses).
+     */
+    public boolean coversWholly(IpRange range) {
+        if (range == null) {
+            return false;
+        }
+        List<IpRange> family = new ArrayList<>();
+        for (IpRange r : ranges) {
+            if (r.isV4() == range.isV4()) {
+                family.add(r);
+            }
+        }
+        return covered(range.networkHigh(), range.networkLow(), range.prefix128(), family);
+    }
+
+    /**
+     * Whether the block (high, low)/prefix128 is covered: by one exclusion that holds it, or, when
+     * some exclusions lie inside it, by covering each of its two halves.
+     */
+    private static boolean covered(long high, long low, int prefix128, List<IpRange> exclusions) {
+        boolean partly = false;
+        for (IpRange e : exclusions) {
+            if (e.prefix128() <= prefix128) {
+                if ((high & e.maskHigh()) == e.networkHigh()
+                        && (low & e.maskLow()) == e.networkLow()) {
+                    return true;
+                }
+            } else if (inBlock(e.networkHigh(), e.networkLow(), high, low, prefix128)) {
+                partly = true;
+            }
+        }
+        if (!partly || prefix128 == 128) {
+            return false;
+        }
+        // The half with bit number prefix128 (from the left) set.
+        long upperHigh = prefix128 < 64 ? high | (1L << (63 - prefix128)) : high;
+        long upperLow = prefix128 < 64 ? low : low | (1L << (127 - prefix128));
+        return covered(high, low, prefix128 + 1, exclusions)
+                && covered(upperHigh, upperLow, prefix128 + 1, exclusions);
+    }
+
+    /** Whether the address (high, low) lies in the block (blockHigh, blockLow)/prefix128. */
+    private static boolean inBlock(
+            long high, long low, long blockHigh, long blockLow, int prefix128) {
+        long maskHigh = prefix128 >= 64 ? -1L : (prefix128 == 0 ? 0L : -1L << (64 - prefix128));
+        long maskLow = prefix128 <= 64 ? 0L : (prefix128 == 128 ? -1L : -1L << (128 - prefix128));
+        return (high & maskHigh) == blockHigh && (low & maskLow) == blockLow;
+    }
+
     /** The ranges as canonical CIDR text, defaults first, then extras in the order added. */
     public List<String> ranges() {
         return rangeTexts;

@@ -42,18 +42,17 @@ public final class IpRange implements Serializable {
      * @throws IllegalArgumentException naming the text when it is not valid CIDR
      */
     public static IpRange parse(String cidr) {
+        IpRange range = parseValue(cidr);
+        if (range != null) {
+            return range;
+        }
         if (cidr == null) {
             throw new IllegalArgumentException("Invalid CIDR range: null");
         }
         String trimmed = cidr.trim();
         int slash = trimmed.indexOf('/');
         String addressText = slash < 0 ? trimmed : trimmed.substring(0, slash);
-        // "1.2.3.0 /24" is rejected: white space is only allowed around the whole text.
-        IpAddress address =
-                addressText.isEmpty() || addressText.charAt(addressText.length() - 1) <= ' '
-                        ? null
-                        : IpAddress.parse(addressText);
-        if (address == null) {
+        if (addressOf(addressText) == null) {
             throw new IllegalArgumentException(
                     "Invalid CIDR range '"
                             + cidr
@@ -61,22 +60,45 @@ public final class IpRange implements Serializable {
                             + addressText
                             + "' is not an IP address");
         }
+        throw new IllegalArgumentException(
+                "Invalid CIDR range '"
+                        + cidr
+                        + "': prefix length must be a number from 0 to "
+                        + (addressText.indexOf(':') >= 0 ? 128 : 32));
+    }
+
+    /**
+     * Reads an indicator value (SPEC 1.2, 6.4a) as {@link #parse} does, without throwing: an
+     * address (a single-address range) or CIDR text; null when it is neither. {@code
+     * 198.51.100.7/24} is {@code 198.51.100.0/24}, {@code ::ffff:198.51.100.0/120} is {@code
+     * 198.51.100.0/24}, {@code 198.51.100.7/32} is the address 198.51.100.7 ({@link #isAddress}).
+     */
+    public static IpRange parseValue(String text) {
+        if (text == null) {
+            return null;
+        }
+        String trimmed = text.trim();
+        int slash = trimmed.indexOf('/');
+        String addressText = slash < 0 ? trimmed : trimmed.substring(0, slash);
+        IpAddress address = addressOf(addressText);
+        if (address == null) {
+            return null;
+        }
         boolean writtenAsV6 = addressText.indexOf(':') >= 0;
         int max = writtenAsV6 ? 128 : 32;
-        int prefix;
-        if (slash < 0) {
-            prefix = max;
-        } else {
-            prefix = parsePrefix(trimmed, slash + 1);
-            if (prefix < 0 || prefix > max) {
-                throw new IllegalArgumentException(
-                        "Invalid CIDR range '"
-                                + cidr
-                                + "': prefix length must be a number from 0 to "
-                                + max);
-            }
+        int prefix = slash < 0 ? max : parsePrefix(trimmed, slash + 1);
+        if (prefix < 0 || prefix > max) {
+            return null;
         }
         return new IpRange(address.high(), address.low(), writtenAsV6 ? prefix : 96 + prefix);
+    }
+
+    /** The address before the '/'; null when it is not one or ends in white space. */
+    private static IpAddress addressOf(String addressText) {
+        // "1.2.3.0 /24" is rejected: white space is only allowed around the whole text.
+        return addressText.isEmpty() || addressText.charAt(addressText.length() - 1) <= ' '
+                ? null
+                : IpAddress.parse(addressText);
     }
 
     /** Decimal digits from {@code from} to the end (1 to 3 of them), or -1. */
@@ -108,6 +130,33 @@ public final class IpRange implements Serializable {
         return prefix128 >= 96
                 && networkHigh == 0L
                 && (networkLow & 0xffff_ffff_0000_0000L) == IpAddress.V4_MAPPED_PREFIX;
+    }
+
+    /** True when the range is one address: /32 for IPv4, /128 for IPv6 (SPEC 6.4a). */
+    public boolean isAddress() {
+        return prefix128 == 128;
+    }
+
+    /** The prefix length as written for its family: 0..32 for IPv4, 0..128 for IPv6. */
+    public int prefixLength() {
+        return isV4() ? prefix128 - 96 : prefix128;
+    }
+
+    /** The network address (host bits cleared). */
+    public IpAddress network() {
+        return IpAddress.of(networkHigh, networkLow);
+    }
+
+    /**
+     * The canonical text of an indicator target (SPEC 1.2, 6.4a): the address alone when {@link
+     * #isAddress}, else network/prefix as {@link #toString}.
+     */
+    public String canonicalTarget() {
+        return isAddress() ? network().canonical() : text;
+    }
+
+    int prefix128() {
+        return prefix128;
     }
 
     long networkHigh() {

@@ -28,6 +28,9 @@ final class IpPatternRules {
     static final Set<String> TYPE_TEST_PATHS =
             Set.of("network-traffic:src_ref.type", "network-traffic:dst_ref.type");
 
+    /** The values of a type test that keep a disjunct an IP disjunct (case-sensitive). */
+    static final Set<String> IP_TYPES = Set.of("ipv4-addr", "ipv6-addr");
+
     private final List<IpComparison> values = new ArrayList<>();
     private String reason;
     private int reasonPosition = Integer.MAX_VALUE;
@@ -104,7 +107,10 @@ final class IpPatternRules {
     /**
      * An AND inside brackets, with parenthesised ANDs flattened into it. Without an IP path
      * anywhere in it, it is ignored (type tests alone included). With one, it must be exactly one
-     * IP comparison and type tests.
+     * IP comparison and type tests; when one of those type tests names a type other than {@code
+     * ipv4-addr} or {@code ipv6-addr} ({@code network-traffic:dst_ref.type = 'domain-name'}), the
+     * disjunct is about another object type and is ignored, as a disjunct without an IP path is
+     * (whichever ref the type test and the IP comparison name).
      */
     private void readConjunction(Joined and) {
         List<PatternNode> operands = new ArrayList<>();
@@ -123,13 +129,28 @@ final class IpPatternRules {
             }
         }
         if (ips.size() == 1 && !other) {
-            addValue(ips.get(0));
+            if (!namesOtherType(operands)) {
+                addValue(ips.get(0));
+            }
         } else if (ips.size() > 1) {
             unsupported(position, "AND of two IP comparisons");
         } else {
             unsupported(
                     position, "AND of an IP comparison with a condition other than a type test");
         }
+    }
+
+    /** Whether a type test among {@code operands} names a type other than an IP address type. */
+    private static boolean namesOtherType(List<PatternNode> operands) {
+        for (PatternNode operand : operands) {
+            if (operand instanceof Comparison comparison
+                    && TYPE_TEST_PATHS.contains(comparison.path())
+                    && comparison.value() != null // EXISTS, IN: unsupported anyway
+                    && !IP_TYPES.contains(comparison.value().text())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Adds the operands of nested ANDs to {@code into}; returns the first AND's position. */

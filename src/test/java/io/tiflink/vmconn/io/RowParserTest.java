@@ -45,6 +45,16 @@ class RowParserTest {
     }
 
     @Test
+    void networkCidrBlockIsReadOnBothPathsAndTravelsInIpUntilTheColumnIsPicked() {
+        String row =
+                "{\"TimeGenerated\":\"2026-11-27T10:00:00Z\",\"IndicatorId\":\"i1\","
+                        + "\"NetworkCidrBlock\":\"198.51.100.0/24\"}";
+        assertThat(parse(indicators, row, 1).get(0).indicator.ip).isEqualTo("198.51.100.0/24");
+        assertThat(parse(indicators, "{\"records\":[" + row + "]}", 1).get(0).indicator.ip)
+                .isEqualTo("198.51.100.0/24");
+    }
+
+    @Test
     void envelopeHoldsSeveralRows() {
         List<InputRecord> out =
                 parse(

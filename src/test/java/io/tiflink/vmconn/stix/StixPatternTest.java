@@ -143,6 +143,50 @@ class StixPatternTest {
     }
 
     @Test
+    void disjunctWhoseTypeTestNamesAnotherTypeIsIgnored() {
+        // "the destination is a domain name": its value is no IP, whatever it looks like
+        assertIps(
+                "[network-traffic:dst_ref.type = 'domain-name'"
+                        + " AND network-traffic:dst_ref.value = '203.0.113.9']"
+                        + " OR [ipv4-addr:value = '203.0.113.5']",
+                v4("203.0.113.5"));
+        assertThat(
+                        StixPattern.read(
+                                        "[network-traffic:dst_ref.type = 'domain-name'"
+                                                + " AND network-traffic:dst_ref.value = 'example.com']")
+                                .kind())
+                .isEqualTo(Kind.NO_IP);
+        // one type test naming another type suffices, whichever ref it names
+        assertThat(
+                        StixPattern.read(
+                                        "[network-traffic:src_ref.type = 'ipv4-addr'"
+                                                + " AND network-traffic:dst_ref.type = 'mac-addr'"
+                                                + " AND network-traffic:dst_ref.value = '203.0.113.9']")
+                                .kind())
+                .isEqualTo(Kind.NO_IP);
+        // type names are case-sensitive: 'IPv4-addr' is another type
+        assertThat(
+                        StixPattern.read(
+                                        "[network-traffic:dst_ref.type = 'IPv4-addr'"
+                                                + " AND network-traffic:dst_ref.value = '203.0.113.9']")
+                                .kind())
+                .isEqualTo(Kind.NO_IP);
+        assertIps(
+                "[network-traffic:dst_ref.type = 'ipv6-addr'"
+                        + " AND network-traffic:dst_ref.value = '2001:db8::9']",
+                dst("2001:db8::9"));
+    }
+
+    @Test
+    void anUnsupportedDisjunctStaysUnsupportedWhenItsTypeTestNamesAnotherType() {
+        String pattern =
+                "[network-traffic:dst_ref.type = 'domain-name'"
+                        + " AND network-traffic:dst_ref.value = '203.0.113.9'"
+                        + " AND network-traffic:dst_port = 443]";
+        assertThat(StixPattern.read(pattern).kind()).isEqualTo(Kind.UNSUPPORTED);
+    }
+
+    @Test
     void otherObjectTypeDisjunctIsIgnored() {
         assertIps(
                 "[ipv4-addr:value = '203.0.113.5'] OR [domain-name:value = 'evil.example']",
