@@ -318,7 +318,7 @@ public class IndicatorMatcher
             } else {
                 // A late indicator row: retro-match it now against what is kept (best effort).
                 retroMatch(List.of(probe), instant, watermark, byIp, found);
-                scheduleJudgements(List.of(probe), watermark, timers);
+                scheduleJudgements(List.of(probe), watermark, timers, Long.MIN_VALUE);
             }
         }
     }
@@ -341,14 +341,15 @@ public class IndicatorMatcher
             emit(found, out);
             return;
         }
-        judgeAt(timestamp, byIp, found);
         Indicator[] arrived = probes.get(timestamp);
         if (arrived != null) {
             probes.remove(timestamp);
             List<Indicator> list = List.of(arrived);
             retroMatch(list, timestamp, timestamp, byIp, found);
-            scheduleJudgements(list, timestamp, ctx.timerService());
+            // From this instant on: a connection of this very instant is judged below.
+            scheduleJudgements(list, timestamp - 1, ctx.timerService(), timestamp);
         }
+        judgeAt(timestamp, byIp, found);
         long span = timestamp + 1 - KeptConnections.SPAN_MILLIS - settings.lookbackMillis();
         if (kept.spanOf(span) == span) {
             kept.drop(span); // no indicator can arrive in time for these connections any more
@@ -439,9 +440,11 @@ public class IndicatorMatcher
      * New versions for addresses kept here: connections ahead of the watermark may have been kept
      * without a judgement due (no target held their address then), so every instant at which a
      * version's target holds one gets its judgement at t_c now: the instant's due copies are made
-     * again from the kept connections (each once, whatever was due before), and its timer set.
+     * again from the kept connections (each once, whatever was due before), and its timer set
+     * (unless it is the instant whose timer is firing: it is judged at once, after this).
      */
-    private void scheduleJudgements(List<Indicator> arrived, long after, TimerService timers)
+    private void scheduleJudgements(
+            List<Indicator> arrived, long after, TimerService timers, long firingNow)
             throws Exception {
         List<io.tiflink.vmconn.ip.Target> targets = targetsOf(arrived);
         Map<Long, List<Object[]>> byInstant = new java.util.TreeMap<>();
@@ -465,7 +468,9 @@ public class IndicatorMatcher
             for (Object[] c : byInstant.get(ts)) {
                 due.add((Connection) c[0], (IpAddress) c[1], ts, Long.MIN_VALUE);
             }
-            timers.registerEventTimeTimer(ts);
+            if (ts != firingNow) {
+                timers.registerEventTimeTimer(ts);
+            }
         }
     }
 

@@ -57,7 +57,7 @@ public final class DetectionWorkflow {
                 sameParallelism(
                         indicatorRecords
                                 .process(
-                                        new IndicatorRows(settings.exclusions()),
+                                        new IndicatorRows(settings),
                                         TypeInformation.of(Indicator.class))
                                 .name("Indicator rows (SPEC 1.1-1.3)")
                                 .uid(Uids.INDICATOR_ROWS),

@@ -85,6 +85,14 @@ class IndicatorMatcherTest {
     }
 
     @Test
+    void connectionAtTheVersionsOwnInstantArrivingBeforeTheVersionIsJudgedAtThatInstant()
+            throws Exception {
+        m.watermark("10:00").connection(connection(IP, "10:30", "a"));
+        m.indicator(indicator("i1", IP, "10:30")).watermark("11:00");
+        assertThat(describe(m.matches())).containsExactly("i1@a@2026-11-27T10:30:00Z");
+    }
+
+    @Test
     void earlierVersionArrivingAfterTheConnectionIsJudgedAtTheConnectionsTime() throws Exception {
         m.watermark("10:00").connection(connection(IP, "10:30", "a"));
         m.indicator(indicator("i1", IP, "10:10")).watermark("11:00");

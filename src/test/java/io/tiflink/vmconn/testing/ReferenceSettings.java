@@ -18,6 +18,8 @@ public final class ReferenceSettings {
                 .withOutOfOrderness(s.outOfOrderness())
                 .withEmitMode(EmitMode.parse(s.emitMode()))
                 .withExtraExcludedRanges(s.extraExcludedCidrs())
+                .withBroadestIpv4Range(s.minRangePrefixV4())
+                .withBroadestIpv6Range(s.minRangePrefixV6())
                 .withIdleness(Duration.ZERO);
     }
 }
