@@ -60,12 +60,40 @@ class DetectionWorkflowIT {
     @ParameterizedTest(name = "seed {0}, emit {1}")
     @CsvSource({"1, final", "2, final", "3, first", "4, first", "5, final"})
     void replayGivesExactlyTheAlertsOfTheSpecReference(long seed, String emit) throws Exception {
-        Scenario base = ScenarioGenerator.generate(seed, 600);
+        replayMatchesTheReference(ScenarioGenerator.generate(seed, 600), emit, 2);
+    }
+
+    /**
+     * SPEC 6: legacy rows, ThreatIntelIndicators rows and STIX 2.1 objects (in bundles and TAXII
+     * envelopes) mixed on the indicator input, with ranges of mixed prefix lengths, every awkward
+     * case of 6.1-6.4, at parallelism 1 and 2.
+     */
+    @ParameterizedTest(name = "seed {0}, emit {1}, parallelism {2}")
+    @CsvSource({
+        "31, final, 1",
+        "32, first, 1",
+        "33, final, 2",
+        "34, first, 2",
+        "35, final, 2",
+        "36, first, 2"
+    })
+    void everyIndicatorShapeAndRangeGivesExactlyTheAlertsOfTheSpecReference(
+            long seed, String emit, int parallelism) throws Exception {
+        replayMatchesTheReference(
+                ScenarioGenerator.generate(seed, 900, ScenarioGenerator.Shapes.ALL),
+                emit,
+                parallelism);
+    }
+
+    private void replayMatchesTheReference(Scenario base, String emit, int parallelism)
+            throws Exception {
+        long seed = base.seed();
         Scenario sc = base.withSettings(base.settings().withEmitMode(emit));
         sc.writeTo(dir);
         Path alerts = dir.resolve("alerts.jsonl");
         Path dead = dir.resolve("dead.jsonl");
         StreamExecutionEnvironment env = env();
+        env.setParallelism(parallelism);
         FileReplay.define(
                 env,
                 dir.resolve(Scenario.INDICATORS_FILE).toString(),
@@ -84,10 +112,11 @@ class DetectionWorkflowIT {
         assertThat(Files.readAllLines(dead)).hasSize(sc.deadLetterCount());
     }
 
-    @ParameterizedTest(name = "held back: {0}")
-    @CsvSource({"indicators", "connections"})
-    void sameAlertsWhicheverInputRunsAhead(String heldBack) throws Exception {
-        Scenario base = ScenarioGenerator.generate(11, 600);
+    @ParameterizedTest(name = "held back: {0}, shapes: {1}")
+    @CsvSource({"indicators, LEGACY", "connections, LEGACY", "indicators, ALL", "connections, ALL"})
+    void sameAlertsWhicheverInputRunsAhead(String heldBack, ScenarioGenerator.Shapes shapes)
+            throws Exception {
+        Scenario base = ScenarioGenerator.generate(11, 600, shapes);
         // Event-time streaming with the 5-minute bound: keep every row within the bound, so
         // SPEC 4.4 promises the exact alerts whatever the inputs' relative speed.
         Scenario sc =
