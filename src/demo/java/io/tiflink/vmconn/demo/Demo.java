@@ -7,6 +7,8 @@ import io.tiflink.vmconn.job.KafkaJobConfig;
 import io.tiflink.vmconn.job.KafkaRun;
 import io.tiflink.vmconn.kafka.KafkaPipeline;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
@@ -150,8 +152,15 @@ public final class Demo {
         }
 
         int webUi = webUiPort();
+        // Checkpoints go to files: the in-memory storage's 5 MiB per task would fail the job
+        // once the buffered connections of the look-back outgrow it (after ~10 min at 100/s).
+        Path checkpoints = Files.createTempDirectory("ti-demo-checkpoints-");
+        started.push(() -> LocalKafkaBroker.deleteRecursively(checkpoints));
         KafkaJobConfig config =
-                KafkaJobConfig.parse(true, options.jobArgs(broker.bootstrapServers(), webUi));
+                KafkaJobConfig.parse(
+                        true,
+                        options.jobArgs(
+                                broker.bootstrapServers(), webUi, checkpoints.toUri().toString()));
         feed = DemoFeed.open(config.kafka, options, out, err);
         started.push(feed::close);
         List<IocList.Ioc> iocs = IocList.load();
@@ -170,7 +179,9 @@ public final class Demo {
         say(
                 "Flink job submitted (parallelism "
                         + options.parallelism()
-                        + ")"
+                        + "; checkpoints in "
+                        + checkpoints
+                        + ", deleted on exit)"
                         + (webUi > 0 ? "; web UI: http://localhost:" + webUi : ""));
         say(options.emitting());
 

@@ -146,9 +146,10 @@ final class DemoOptions {
 
     /**
      * The Kafka job's command line: the local broker, the demo's consumer group and transactional
-     * id, connections read from the start, and the demo's delivery and detection options.
+     * id, connections read from the start, checkpoints in {@code checkpointDir} (a file URI), and
+     * the demo's delivery and detection options.
      */
-    String[] jobArgs(String bootstrapServers, int webUiPort) {
+    String[] jobArgs(String bootstrapServers, int webUiPort, String checkpointDir) {
         List<String> a =
                 new ArrayList<>(
                         List.of(
@@ -162,6 +163,8 @@ final class DemoOptions {
                                 "earliest",
                                 "--checkpoint-interval",
                                 Durations.format(line.get(CHECKPOINT_INTERVAL)),
+                                "--checkpoint-dir",
+                                checkpointDir,
                                 "--delivery",
                                 Option.label(line.get(KafkaOptions.DELIVERY)),
                                 "--web-ui-port",

@@ -118,11 +118,12 @@ class DemoOptionsTest {
     @Test
     void theJobGetsTheDemosDeliveryAndDetectionOptions() {
         DemoOptions o = DemoOptions.parse("--window", "30m", "--parallelism", "1");
-        String[] args = o.jobArgs("127.0.0.1:40000", 0);
+        String[] args = o.jobArgs("127.0.0.1:40000", 0, "file:///tmp/cp");
         assertThat(String.join(" ", args))
                 .contains("--bootstrap-servers 127.0.0.1:40000")
                 .contains("--connections-start earliest")
                 .contains("--checkpoint-interval 2s")
+                .contains("--checkpoint-dir file:///tmp/cp")
                 .contains("--emit first")
                 .contains("--out-of-orderness 2s")
                 .contains("--window 30m")
@@ -131,5 +132,6 @@ class DemoOptionsTest {
         KafkaJobConfig config = KafkaJobConfig.parse(true, args);
         assertThat(config.kafka.bootstrapServers()).isEqualTo("127.0.0.1:40000");
         assertThat(config.detection.emitMode().label()).isEqualTo("first");
+        assertThat(config.checkpointDir).isEqualTo("file:///tmp/cp");
     }
 }
