@@ -149,6 +149,8 @@ final class AlertConsole {
 
     /**
      * One line per alert: which host, which connection (and when), which indicator, which alert.
+     * Alerts of legacy rows carry ConfidenceScore, those of ThreatIntelIndicators rows and STIX
+     * objects Confidence (SPEC 3.3, 6.2e).
      */
     static String alertLine(JsonNode a) {
         String time = text(a, "VMConnection_TimeGenerated");
@@ -169,7 +171,9 @@ final class AlertConsole {
                 text(a, "TI_ipEntity"),
                 group.isBlank() ? "" : " [" + group.trim() + "]",
                 Console.abbreviate(text(a, "Description"), 40),
-                text(a, "ConfidenceScore"),
+                a.hasNonNull("ConfidenceScore")
+                        ? text(a, "ConfidenceScore")
+                        : text(a, "Confidence"), // ThreatIntelIndicators and STIX alerts
                 id.length() > 8 ? id.substring(0, 8) : id,
                 a.path("Late").asBoolean(false) ? "  (late)" : "");
     }

@@ -164,7 +164,7 @@ public final class Demo {
         feed = DemoFeed.open(config.kafka, options, out, err);
         started.push(feed::close);
         List<IocList.Ioc> iocs = IocList.load();
-        feed.publishIndicators(iocs);
+        IndicatorMix published = feed.publishIndicators(iocs);
         if (stopRequested()) {
             return;
         }
@@ -189,7 +189,11 @@ public final class Demo {
         started.push(console::wakeup); // ends its poll at once; its thread is joined next
         ConnectionGenerator generator =
                 new ConnectionGenerator(
-                        IocList.ips(iocs), options.hitRate, options.hosts, options.seed);
+                        IocList.ips(iocs),
+                        published.rangeCidrs(),
+                        options.hitRate,
+                        options.hosts,
+                        options.seed);
         startThread("demo-connections", () -> feed.sendConnections(generator, this::stopRequested));
         startThread("demo-summary", this::summaries);
         say(
@@ -199,7 +203,11 @@ public final class Demo {
                         + config.kafka.connectionsTopic()
                         + " ("
                         + Console.percent(options.hitRate)
-                        + " to or from listed IPs, "
+                        + " to or from listed IPs"
+                        + (published.ranges().isEmpty()
+                                ? ""
+                                : ", a quarter of those inside the listed ranges")
+                        + ", "
                         + Console.percent(options.badRate)
                         + " malformed); "
                         + (options.duration.isZero()

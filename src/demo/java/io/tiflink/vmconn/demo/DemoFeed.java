@@ -24,9 +24,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The demo's feed into Kafka: it creates the topics, publishes the IOC list to the indicator topic
- * and sends generated VMConnection rows to the connection topic, at a pace, some of them in
- * {"records": [...]} envelopes and some malformed (they become dead letters). It counts what it
- * sent.
+ * (in the shapes of {@link IndicatorMix}) and sends generated VMConnection rows to the connection
+ * topic, at a pace, some of them in {"records": [...]} envelopes and some malformed (they become
+ * dead letters). It counts what it sent.
  */
 final class DemoFeed implements AutoCloseable {
 
@@ -93,25 +93,33 @@ final class DemoFeed implements AutoCloseable {
         return p;
     }
 
-    /** Publishes the IOC list to the indicator topic, keyed by IndicatorId, and waits for it. */
-    void publishIndicators(List<IocList.Ioc> iocs) {
-        List<ObjectNode> rows = IocList.indicatorRows(iocs, Instant.now());
-        for (ObjectNode row : rows) {
+    /**
+     * Publishes the IOC list to the indicator topic, in the shapes the options ask for, each record
+     * keyed by its indicator's id, and waits for it.
+     */
+    IndicatorMix publishIndicators(List<IocList.Ioc> iocs) {
+        Instant now = Instant.now();
+        IndicatorMix mix =
+                options.indicators == DemoOptions.Indicators.LEGACY
+                        ? IndicatorMix.legacy(iocs, now)
+                        : IndicatorMix.mixed(iocs, now);
+        for (IndicatorMix.Record r : mix.records()) {
             producer.send(
-                    new ProducerRecord<>(
-                            kafka.indicatorsTopic(),
-                            row.get("IndicatorId").textValue().getBytes(StandardCharsets.UTF_8),
-                            ConnectionGenerator.bytes(row)));
+                    new ProducerRecord<>(kafka.indicatorsTopic(), r.keyBytes(), r.valueBytes()));
         }
         producer.flush();
         Console.say(
                 out,
                 "published "
-                        + rows.size()
-                        + " indicator rows from the public list IP_IOC_V1.csv (Azure Sentinel "
+                        + mix.indicators()
+                        + " indicators in "
+                        + mix.records().size()
+                        + " records from the public list IP_IOC_V1.csv (Azure Sentinel "
                         + "sample feed) to "
                         + kafka.indicatorsTopic()
                         + ", live for 30 days");
+        Console.say(out, mix.shapes());
+        return mix;
     }
 
     /**

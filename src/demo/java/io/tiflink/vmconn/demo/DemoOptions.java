@@ -46,6 +46,22 @@ final class DemoOptions {
                     "envelope-rate",
                     "0.2",
                     "share of connection records sent as {\"records\": [...]} envelopes of 2-5 rows");
+
+    /** Which shapes of indicator records the demo publishes. */
+    enum Indicators {
+        MIXED,
+        LEGACY
+    }
+
+    static final Option<Indicators> INDICATORS =
+            Option.choice(
+                    "indicators",
+                    Indicators.class,
+                    Indicators.MIXED,
+                    "mixed: the IOC list as legacy ThreatIntelligenceIndicator rows,"
+                            + " ThreatIntelIndicators rows and STIX 2.1 indicators (in bundles and"
+                            + " TAXII envelopes), with a few CIDR ranges; legacy: as"
+                            + " ThreatIntelligenceIndicator rows only");
     static final Option<Integer> HOSTS = Option.integer("hosts", 40, "VMs in the generated fleet");
     static final Option<String> SEED = Option.text("seed", "7", "seed of the connection generator");
     static final Option<Duration> DURATION =
@@ -66,6 +82,7 @@ final class DemoOptions {
     final double hitRate;
     final double badRate;
     final double envelopeRate;
+    final Indicators indicators;
     final int hosts;
     final long seed;
     final Duration duration;
@@ -78,6 +95,7 @@ final class DemoOptions {
         hitRate = number(line, HIT_RATE, 0, 1);
         badRate = number(line, BAD_RATE, 0, 1);
         envelopeRate = number(line, ENVELOPE_RATE, 0, 1);
+        indicators = line.get(INDICATORS);
         hosts = line.get(HOSTS);
         try {
             seed = Long.parseLong(line.get(SEED).trim());
@@ -110,6 +128,7 @@ final class DemoOptions {
                                 HIT_RATE,
                                 BAD_RATE,
                                 ENVELOPE_RATE,
+                                INDICATORS,
                                 HOSTS,
                                 SEED,
                                 DURATION,

@@ -57,6 +57,19 @@ class AlertConsoleTest {
     }
 
     @Test
+    void alertsOfThreatIntelIndicatorsRowsAndStixObjectsShowTheirConfidenceAndRange() {
+        ObjectNode a = alert();
+        a.remove("ConfidenceScore");
+        a.put("Confidence", 50);
+        a.put("Id", "indicator--2ff41a72-011a-5baa-b935-ef1bca31be5d");
+        a.put("TI_ipEntity", "149.248.18.96/28");
+        a.put("DestinationIp", "149.248.18.99");
+        assertThat(AlertConsole.alertLine(a))
+                .contains("-> 149.248.18.99:443/tcp at 10:15:04  IOC 149.248.18.96/28 ")
+                .contains("\" conf 50  id 031138d9");
+    }
+
+    @Test
     void anAlertWithMissingFieldsStillGivesALine() {
         String line = AlertConsole.alertLine(MAPPER.createObjectNode());
         assertThat(line).matches(CLOCK + "  ALERT  .* -> :/ at   IOC  \"\" conf   id ");

@@ -41,6 +41,7 @@ class DemoOptionsTest {
         assertThat(o.badRate).isEqualTo(0.002);
         assertThat(o.envelopeRate).isEqualTo(0.2);
         assertThat(o.hosts).isEqualTo(40);
+        assertThat(o.indicators).isEqualTo(DemoOptions.Indicators.MIXED);
         assertThat(o.seed).isEqualTo(7);
         assertThat(o.duration).isEqualTo(Duration.ZERO);
         assertThat(o.parallelism()).isEqualTo(2);
@@ -54,8 +55,18 @@ class DemoOptionsTest {
     void valuesAreReadAsGiven() {
         DemoOptions o =
                 DemoOptions.parse(
-                        "--rate", "2500", "--hit-rate", "0.1", "--duration", "45s", "--seed", "-3");
+                        "--indicators",
+                        "legacy",
+                        "--rate",
+                        "2500",
+                        "--hit-rate",
+                        "0.1",
+                        "--duration",
+                        "45s",
+                        "--seed",
+                        "-3");
         assertThat(o.rate).isEqualTo(2500);
+        assertThat(o.indicators).isEqualTo(DemoOptions.Indicators.LEGACY);
         assertThat(o.hitRate).isEqualTo(0.1);
         assertThat(o.duration).isEqualTo(Duration.ofSeconds(45));
         assertThat(o.seed).isEqualTo(-3);
@@ -75,6 +86,7 @@ class DemoOptionsTest {
                 "--hosts|many|--hosts takes a whole number, not 'many'",
                 "--duration|soon|cannot read duration 'soon'",
                 "--emit|sometimes|--emit takes final or first, not 'sometimes'",
+                "--indicators|stix|--indicators takes mixed or legacy, not 'stix'",
             })
     void aBadValueGivesOneErrorLineAndExitCode2(String option, String value, String message) {
         Outcome o = demo(option, value);
@@ -110,7 +122,8 @@ class DemoOptionsTest {
                         "(default: 0s)",
                         "(default: first)",
                         "(default: 2s)",
-                        "(default: exactly-once)")) {
+                        "(default: exactly-once)",
+                        "(default: mixed)")) {
             assertThat(o.out()).contains(d);
         }
     }
