@@ -25,8 +25,10 @@ import java.util.function.Consumer;
  *
  * <p>A hit is either an inbound connection from a listed IP to a web server (the Log4j scanning
  * hosts of the sample feed did exactly that), or an outbound beacon from one of a few "compromised"
- * hosts to the listed IPs assigned to it. Other rows go to or come from public addresses that are
- * not on the list (cloud, CDN and update services, clients), or stay inside the private network.
+ * hosts to the listed IPs assigned to it. When the list also has CIDR ranges, a quarter of the hits
+ * go to or come from other addresses inside those ranges (neither their network nor broadcast
+ * address, nor a listed IP). Other rows go to or come from public addresses that are not on the
+ * list (cloud, CDN and update services, clients), or stay inside the private network.
  */
 public final class ConnectionGenerator {
 
@@ -79,6 +81,7 @@ public final class ConnectionGenerator {
 
     private final List<String> listed;
     private final Set<String> listedSet;
+    private final List<Ipv4Range> ranges;
     private final double hitRate;
     private final Random random;
     private final List<Host> hosts = new ArrayList<>();
@@ -87,7 +90,9 @@ public final class ConnectionGenerator {
     private final List<List<String>> beaconTargets = new ArrayList<>();
     private long rows;
     private long hits;
+    private long rangeHits;
     private boolean lastWasHit;
+    private boolean lastWasRangeHit;
 
     /**
      * @param listedIps the IPs on the indicator list (hits are drawn from them)
@@ -96,6 +101,24 @@ public final class ConnectionGenerator {
      * @param seed same seed, same rows (for the same times)
      */
     public ConnectionGenerator(List<String> listedIps, double hitRate, int hostCount, long seed) {
+        this(listedIps, List.of(), hitRate, hostCount, seed);
+    }
+
+    /**
+     * @param listedIps the IPs on the indicator list (hits are drawn from them)
+     * @param listedRanges IPv4 CIDR ranges on the list ({@code 203.0.113.0/24}, /30 or longer
+     *     prefixes are too small): a quarter of the hits go to other addresses inside them
+     * @param hitRate share of rows whose RemoteIp is listed or in a listed range, 0..1
+     * @param hostCount VMs in the fleet (at least 4)
+     * @param seed same seed, same rows (for the same times); without ranges the same rows as the
+     *     constructor without them
+     */
+    public ConnectionGenerator(
+            List<String> listedIps,
+            List<String> listedRanges,
+            double hitRate,
+            int hostCount,
+            long seed) {
         if (hitRate < 0 || hitRate > 1) {
             throw new IllegalArgumentException("hit rate must lie in 0..1, not " + hitRate);
         }
@@ -104,6 +127,12 @@ public final class ConnectionGenerator {
         }
         this.listed = List.copyOf(listedIps);
         this.listedSet = new HashSet<>(listedIps);
+        this.ranges = listedRanges.stream().map(Ipv4Range::parse).toList();
+        for (Ipv4Range r : ranges) {
+            if (r.prefix() > 29) {
+                throw new IllegalArgumentException("range too small for other addresses: " + r);
+            }
+        }
         this.hitRate = hitRate;
         this.random = new Random(seed);
         int n = Math.max(4, hostCount);
@@ -155,9 +184,19 @@ public final class ConnectionGenerator {
         return hits;
     }
 
-    /** Whether the last row's RemoteIp is listed. */
+    /** Rows so far whose RemoteIp lies in a listed range (and is not listed itself). */
+    public long rangeHits() {
+        return rangeHits;
+    }
+
+    /** Whether the last row's RemoteIp is listed or lies in a listed range. */
     public boolean lastWasHit() {
         return lastWasHit;
+    }
+
+    /** Whether the last row's RemoteIp lies in a listed range (and is not listed itself). */
+    public boolean lastWasRangeHit() {
+        return lastWasRangeHit;
     }
 
     /** The fleet's computer names. */
@@ -169,14 +208,22 @@ public final class ConnectionGenerator {
     public ObjectNode next(Instant time) {
         rows++;
         lastWasHit = hitRate > 0 && random.nextDouble() < hitRate;
+        // Without ranges no draw here, so the rows are those of a generator without ranges.
+        lastWasRangeHit = lastWasHit && !ranges.isEmpty() && random.nextInt(4) == 0;
         if (lastWasHit) {
             hits++;
+            String inRange = null;
+            if (lastWasRangeHit) {
+                rangeHits++;
+                inRange = rangeAddress();
+            }
             if (random.nextBoolean() || compromised.isEmpty()) {
                 Host web =
                         webHosts.isEmpty()
                                 ? hosts.get(0)
                                 : webHosts.get(random.nextInt(webHosts.size()));
-                String scanner = listed.get(random.nextInt(listed.size()));
+                String scanner =
+                        inRange != null ? inRange : listed.get(random.nextInt(listed.size()));
                 String[] role = web.role().split(":");
                 return row(
                         time,
@@ -200,7 +247,7 @@ public final class ConnectionGenerator {
                     compromised.get(i),
                     "outbound",
                     beacon[0],
-                    targets.get(random.nextInt(targets.size())),
+                    inRange != null ? inRange : targets.get(random.nextInt(targets.size())),
                     Integer.parseInt(beacon[1]),
                     "Unknown",
                     0,
@@ -265,6 +312,26 @@ public final class ConnectionGenerator {
     private String benignIp(String prefix) {
         for (; ; ) {
             String ip = prefix + "." + random.nextInt(256) + "." + (1 + random.nextInt(254));
+            if (!listedSet.contains(ip) && !inRanges(ip)) {
+                return ip;
+            }
+        }
+    }
+
+    private boolean inRanges(String ip) {
+        for (Ipv4Range r : ranges) {
+            if (r.contains(ip)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** An address of a listed range other than its network and broadcast address and listed IPs. */
+    private String rangeAddress() {
+        Ipv4Range r = ranges.get(random.nextInt(ranges.size()));
+        for (; ; ) {
+            String ip = r.address(1 + random.nextInt((int) r.size() - 2));
             if (!listedSet.contains(ip)) {
                 return ip;
             }
@@ -371,6 +438,10 @@ public final class ConnectionGenerator {
         if (lastWasHit) {
             hits--;
             lastWasHit = false;
+        }
+        if (lastWasRangeHit) {
+            rangeHits--;
+            lastWasRangeHit = false;
         }
         String text = row.toString();
         switch (random.nextInt(3)) {

@@ -144,6 +144,11 @@ public final class IocList {
         return iocs.stream().map(i -> indicatorRow(i, observed, expires)).toList();
     }
 
+    /** What the list says of the IOC: its tags and targeted service ("Log4j infrastructure"). */
+    static String description(Ioc ioc) {
+        return description(ioc, tagsText(ioc.tags()));
+    }
+
     private static String description(Ioc ioc, String tags) {
         StringBuilder sb = new StringBuilder();
         sb.append(tags.isEmpty() ? "Listed IP" : tags);
