@@ -17,7 +17,7 @@ import java.util.List;
  * line's values, read and checked before anything starts: a bad value is an
  * IllegalArgumentException whose message is the one line the user sees.
  */
-final class DemoOptions {
+public final class DemoOptions {
 
     static final String USAGE = "usage: ./demo.sh [options]";
 
@@ -118,7 +118,7 @@ final class DemoOptions {
     }
 
     /** The demo's options: its own, the delivery, and the detection's with demo defaults. */
-    static List<Option<?>> all() {
+    public static List<Option<?>> all() {
         List<Option<?>> all =
                 new ArrayList<>(
                         List.of(

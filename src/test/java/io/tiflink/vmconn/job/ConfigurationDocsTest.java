@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tiflink.vmconn.config.CommandLine;
 import io.tiflink.vmconn.config.DetectionOptions;
 import io.tiflink.vmconn.config.Option;
-import io.tiflink.vmconn.demo.Demo;
+import io.tiflink.vmconn.demo.DemoOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +35,7 @@ class ConfigurationDocsTest {
         s.put("detection", detection);
         s.put("replay", without(JobOptions.replay(), detection));
         s.put("kafka", without(JobOptions.kafkaJob(false), detection));
-        s.put("demo", without(Demo.options(), detection));
+        s.put("demo", without(DemoOptions.all(), detection));
         return s;
     }
 
