@@ -49,6 +49,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The Kafka job against a real broker (Kafka's KRaft server in this JVM) on a MiniCluster at
@@ -95,12 +97,14 @@ class KafkaJobIT {
 
     // ------------------------------------------------------------------------------------------
 
-    @Test
-    void rowsOnTheTopicsComeOutAsTheSpecAlertsAndUnreadableOnesAsDeadLetters() throws Exception {
-        KafkaTestJobs.Names n = KafkaTestJobs.Names.unique("spec");
+    @ParameterizedTest(name = "indicator shapes: {0}")
+    @EnumSource(ScenarioGenerator.Shapes.class)
+    void rowsOnTheTopicsComeOutAsTheSpecAlertsAndUnreadableOnesAsDeadLetters(
+            ScenarioGenerator.Shapes shapes) throws Exception {
+        KafkaTestJobs.Names n = KafkaTestJobs.Names.unique("spec-" + shapes.name().toLowerCase());
         KAFKA.createTopics(
                 n.indicators(), 2, n.connections(), 2, n.alerts(), 2, n.deadLetters(), 1);
-        Scenario sc = sorted(ScenarioGenerator.generate(31, 300, false));
+        Scenario sc = sorted(ScenarioGenerator.generate(31, 300, false, shapes));
         SpecReference.Settings settings = sc.settings().withEmitMode("final");
         Produced produced = produceWithClocks(n, sc.indicatorLines(), sc.connectionLines());
 

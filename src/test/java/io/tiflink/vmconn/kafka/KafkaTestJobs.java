@@ -8,6 +8,7 @@ import io.tiflink.vmconn.job.FlinkEnvironments;
 import io.tiflink.vmconn.job.KafkaJobConfig;
 import io.tiflink.vmconn.reference.SpecReference;
 import io.tiflink.vmconn.testing.KafkaBrokerExtension;
+import io.tiflink.vmconn.testing.ScenarioLines;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -192,19 +193,20 @@ final class KafkaTestJobs {
         return max;
     }
 
-    /** The IndicatorId of a line's first row, when it has one (the record key). */
+    /**
+     * The indicator id of a line's first element (IndicatorId, Id or a STIX id), when it has one:
+     * the record key, so that every record of one indicator goes to one partition.
+     */
     static String indicatorKey(String line) {
         try {
-            JsonNode n = MAPPER.readTree(line);
-            JsonNode row =
-                    n != null
-                                    && n.has("records")
-                                    && n.get("records").isArray()
-                                    && n.get("records").size() > 0
-                            ? n.get("records").get(0)
-                            : n;
-            JsonNode id = row == null ? null : row.get("IndicatorId");
-            return id != null && id.isTextual() ? id.textValue() : null;
+            JsonNode row = ScenarioLines.firstElement(MAPPER.readTree(line));
+            for (String field : new String[] {"IndicatorId", "Id", "id"}) {
+                JsonNode id = row.get(field);
+                if (id != null && id.isTextual()) {
+                    return id.textValue();
+                }
+            }
+            return null;
         } catch (Exception e) {
             return null;
         }

@@ -46,20 +46,33 @@ public final class ScenarioLines {
         return n;
     }
 
-    /** TimeGenerated of a line's (first) row; Long.MIN_VALUE when it has none. */
+    /**
+     * The event time of a line's first element (a row's TimeGenerated, a STIX object's modified,
+     * else created); Long.MIN_VALUE when it has none.
+     */
     public static long firstTime(String line) {
         try {
-            JsonNode node = MAPPER.readTree(line);
-            JsonNode row =
-                    node.has("records")
-                                    && node.get("records").isArray()
-                                    && node.get("records").size() > 0
-                            ? node.get("records").get(0)
-                            : node;
-            long t = EventTimes.parseNanos(row.path("TimeGenerated").asText(null));
+            JsonNode row = firstElement(MAPPER.readTree(line));
+            String text =
+                    row.hasNonNull("TimeGenerated")
+                            ? row.path("TimeGenerated").asText(null)
+                            : row.hasNonNull("modified")
+                                    ? row.path("modified").asText(null)
+                                    : row.path("created").asText(null);
+            long t = EventTimes.parseNanos(text);
             return t == EventTimes.UNREADABLE ? Long.MIN_VALUE : t;
         } catch (Exception e) {
             return Long.MIN_VALUE;
         }
+    }
+
+    /** A record's first element: of an envelope, a STIX bundle or a TAXII page; else itself. */
+    public static JsonNode firstElement(JsonNode node) {
+        for (String holder : new String[] {"records", "objects"}) {
+            if (node.has(holder) && node.get(holder).isArray() && node.get(holder).size() > 0) {
+                return node.get(holder).get(0);
+            }
+        }
+        return node;
     }
 }
