@@ -5,7 +5,7 @@
 #   deploy/local/submit.sh [-p PARALLELISM] [-s SAVEPOINT] [-c ENTRY_CLASS] [--allow-non-restored]
 #                          [JAR] -- --bootstrap-servers HOST:PORT [job options ...]
 #
-#   JAR            default target/ti-ip-vmconnection-1.1.0.jar
+#   JAR            default target/ti-ip-vmconnection-1.2.0.jar
 #   -p N           the job's parallelism (default: the cluster's parallelism.default)
 #   -s PATH        start from this savepoint or retained checkpoint (an upgrade, a rescale)
 #   --allow-non-restored   let the job start although the savepoint holds state no operator takes;
@@ -17,7 +17,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/rest.sh"
 
 parallelism="" savepoint="" entry="io.tiflink.vmconn.job.TiVmConnectionJob" allow=false
-jar="$PROJECT/target/ti-ip-vmconnection-1.1.0.jar"
+jar="$PROJECT/target/ti-ip-vmconnection-1.2.0.jar"
 while (($#)); do
   case "$1" in
     -p) parallelism=$2; shift 2 ;;

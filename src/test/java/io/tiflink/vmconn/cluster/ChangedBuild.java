@@ -44,7 +44,7 @@ final class ChangedBuild {
                 "$1\n    /** Added in version 2 (the cluster IT's changed build): null in state restored from version 1. */\n"
                         + "    public String upgradeMark;\n");
         patch(
-                src.resolve("src/main/java/io/tiflink/vmconn/io/RowParser.java"),
+                src.resolve("src/main/java/io/tiflink/vmconn/io/FastRowReader.java"),
                 "Indicator X = new Indicator();",
                 Pattern.compile("(\\n(\\s*)Indicator (\\w+) = new Indicator\\(\\);\\n)"),
                 "$1$2$3.upgradeMark = \"" + MARK + "\";\n");
