@@ -3,6 +3,7 @@ package io.tiflink.vmconn.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tiflink.vmconn.alert.AlertFormat;
 import io.tiflink.vmconn.config.CommandLine;
 import io.tiflink.vmconn.config.DetectionOptions;
 import io.tiflink.vmconn.config.Durations;
@@ -123,7 +124,8 @@ public final class Demo {
                                 SEED,
                                 DURATION,
                                 CHECKPOINT_INTERVAL,
-                                KafkaOptions.DELIVERY));
+                                KafkaOptions.DELIVERY,
+                                JobOptions.ALERT_FORMAT));
         all.addAll(DetectionOptions.ALL);
         all.add(JobOptions.PARALLELISM);
         // Demo defaults, so that alerts show within seconds.
@@ -328,7 +330,7 @@ public final class Demo {
             StreamExecutionEnvironment env =
                     FlinkEnvironments.local(s.o.get(JobOptions.PARALLELISM), webUi);
             config.applyTo(env);
-            KafkaPipeline.define(env, config.kafka, config.detection);
+            KafkaPipeline.define(env, config.kafka, config.detection, config.alertFormat);
             job = env.executeAsync(KafkaPipeline.JOB_NAME);
             jobSubmittedNanos = System.nanoTime();
             say(
@@ -398,7 +400,9 @@ public final class Demo {
                                     "--delivery",
                                     Option.label(s.o.get(KafkaOptions.DELIVERY)),
                                     "--web-ui-port",
-                                    Integer.toString(webUi)));
+                                    Integer.toString(webUi),
+                                    "--alert-format",
+                                    formatted(s.o, JobOptions.ALERT_FORMAT)));
             for (Option<?> option : DetectionOptions.ALL) {
                 a.add("--" + option.name());
                 a.add(formatted(s.o, option));
@@ -559,7 +563,12 @@ public final class Demo {
                                 (firstAlertNanos - jobSubmittedNanos) / 1e9));
             }
             try {
-                out.println(alertLine(MAPPER.readTree(value)));
+                JsonNode alert = MAPPER.readTree(value);
+                // OCSF and ECS alerts are shown whole, one document a line
+                out.println(
+                        config.alertFormat == AlertFormat.SENTINEL
+                                ? alertLine(alert)
+                                : now() + "  ALERT  " + alert);
             } catch (Exception e) {
                 out.println("ALERT (unreadable: " + e.getMessage() + ")");
             }
