@@ -35,7 +35,7 @@ public final class EcsAlert {
         ObjectNode n = MAPPER.createObjectNode();
         n.put("@timestamp", EventTimes.format(c.timeGenerated, c.timeGeneratedDigits));
         n.putObject("ecs").put("version", ECS_VERSION);
-        n.put("message", OcsfAlert.message(c, ind));
+        n.put("message", ind.message(c));
         ObjectNode event = n.putObject("event");
         event.put("kind", "alert");
         event.putArray("category").add("threat").add("network");

@@ -1,6 +1,7 @@
 package io.tiflink.vmconn.alert;
 
 import io.tiflink.vmconn.model.Alert;
+import io.tiflink.vmconn.model.Connection;
 import io.tiflink.vmconn.model.EventTimes;
 import io.tiflink.vmconn.model.Indicator;
 
@@ -123,6 +124,21 @@ final class MatchedIndicator {
             default:
                 return "ThreatIntelligenceIndicator";
         }
+    }
+
+    /** One sentence: the host, the connection, the indicator (OCSF and ECS message). */
+    String message(Connection c) {
+        String direction = present(c.direction) ? c.direction.trim() + " " : "";
+        return c.computer
+                + ": "
+                + direction
+                + "connection with "
+                + c.remoteIp
+                + " matched threat indicator "
+                + version.indicatorId
+                + " ("
+                + target
+                + ")";
     }
 
     static boolean present(String s) {

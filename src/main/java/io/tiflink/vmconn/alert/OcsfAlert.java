@@ -73,7 +73,7 @@ public final class OcsfAlert {
         putTime(n, "start_time", a.firstConnectionTimeNanos, a.firstConnectionTimeDigits);
         putTime(n, "end_time", a.lastConnectionTimeNanos, a.lastConnectionTimeDigits);
         n.put("count", a.matchCount);
-        n.put("message", message(c, ind));
+        n.put("message", ind.message(c));
         n.put("is_alert", true);
         putConfidence(n, ind);
         Integer score = ind.wholeScore();
@@ -298,21 +298,6 @@ public final class OcsfAlert {
             default:
                 n.put("confidence_id", 0).put("confidence", "Unknown");
         }
-    }
-
-    /** One sentence: the host, the connection, the indicator (the same in both formats). */
-    static String message(Connection c, MatchedIndicator ind) {
-        String direction = MatchedIndicator.present(c.direction) ? c.direction.trim() + " " : "";
-        return c.computer
-                + ": "
-                + direction
-                + "connection with "
-                + c.remoteIp
-                + " matched threat indicator "
-                + ind.version.indicatorId
-                + " ("
-                + ind.target
-                + ")";
     }
 
     /** An OCSF timestamp (epoch milliseconds) and, by the datetime profile, its RFC 3339 text. */
