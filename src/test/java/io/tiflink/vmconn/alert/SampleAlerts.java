@@ -82,6 +82,7 @@ final class SampleAlerts {
                                 "2001:db8::1"),
                         "07:00:00.5");
         st.confidenceScore = "0";
+        st.description = "Scanning range of a botnet";
         s.put("STIX range", alert(connection("192.0.2.77", "10:40"), st, "192.0.2.0/25", "10:40"));
         s.put(
                 "STIX IPv6 address",
