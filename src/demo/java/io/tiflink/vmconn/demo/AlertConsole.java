@@ -106,7 +106,12 @@ final class AlertConsole {
                             (firstAlertNanos - jobSubmittedNanos) / 1e9));
         }
         try {
-            out.println(alertLine(MAPPER.readTree(value)));
+            JsonNode alert = MAPPER.readTree(value);
+            // The rule's columns make one short line; OCSF and ECS documents are shown whole.
+            out.println(
+                    alert.has("TI_ipEntity")
+                            ? alertLine(alert)
+                            : Console.now() + "  ALERT  " + alert);
         } catch (Exception e) {
             out.println("ALERT (unreadable: " + e.getMessage() + ")");
         }

@@ -171,7 +171,7 @@ public final class Demo {
 
         StreamExecutionEnvironment env = FlinkEnvironments.local(options.parallelism(), webUi);
         config.applyTo(env);
-        KafkaPipeline.define(env, config.kafka, config.detection);
+        KafkaPipeline.define(env, config.kafka, config.detection, config.alertFormat);
         JobClient submitted = env.executeAsync(KafkaPipeline.JOB_NAME);
         job = submitted;
         started.push(() -> cancel(submitted));

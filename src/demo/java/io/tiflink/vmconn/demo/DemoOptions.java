@@ -133,7 +133,8 @@ public final class DemoOptions {
                                 SEED,
                                 DURATION,
                                 CHECKPOINT_INTERVAL,
-                                KafkaOptions.DELIVERY));
+                                KafkaOptions.DELIVERY,
+                                JobOptions.ALERT_FORMAT));
         all.addAll(DetectionOptions.ALL);
         all.add(JobOptions.PARALLELISM);
         // Demo defaults, so that alerts show within seconds.
@@ -187,7 +188,9 @@ public final class DemoOptions {
                                 "--delivery",
                                 Option.label(line.get(KafkaOptions.DELIVERY)),
                                 "--web-ui-port",
-                                Integer.toString(webUiPort)));
+                                Integer.toString(webUiPort),
+                                "--alert-format",
+                                formatted(JobOptions.ALERT_FORMAT)));
         for (Option<?> option : DetectionOptions.ALL) {
             a.add("--" + option.name());
             a.add(formatted(option));

@@ -1,6 +1,6 @@
 package io.tiflink.vmconn.job;
 
-import io.tiflink.vmconn.alert.AlertJson;
+import io.tiflink.vmconn.alert.AlertFormat;
 import io.tiflink.vmconn.config.CommandLine;
 import io.tiflink.vmconn.config.DetectionOptions;
 import io.tiflink.vmconn.config.DetectionSettings;
@@ -50,7 +50,8 @@ public final class FileReplay {
                 o.get(JobOptions.ALERTS),
                 o.get(JobOptions.DEAD_LETTERS),
                 settings,
-                bounded);
+                bounded,
+                o.get(JobOptions.ALERT_FORMAT));
         log.println("replay: " + settings);
         long started = System.nanoTime();
         JobExecutionResult result = env.execute("TI Map IP Entity to VMConnection (replay)");
@@ -64,7 +65,9 @@ public final class FileReplay {
         return 0;
     }
 
-    /** Builds the replay job: file sources, the workflow, file sinks. */
+    /**
+     * Builds the replay job: file sources, the workflow, file sinks (alerts in the rule's columns).
+     */
     public static void define(
             StreamExecutionEnvironment env,
             String indicators,
@@ -73,6 +76,27 @@ public final class FileReplay {
             String deadLettersPath,
             DetectionSettings settings,
             boolean boundedWatermarks) {
+        define(
+                env,
+                indicators,
+                connections,
+                alertsPath,
+                deadLettersPath,
+                settings,
+                boundedWatermarks,
+                AlertFormat.SENTINEL);
+    }
+
+    /** Builds the replay job: file sources, the workflow, file sinks. */
+    public static void define(
+            StreamExecutionEnvironment env,
+            String indicators,
+            String connections,
+            String alertsPath,
+            String deadLettersPath,
+            DetectionSettings settings,
+            boolean boundedWatermarks,
+            AlertFormat alertFormat) {
         DataStream<InputRecord> ind =
                 fileSource(
                         env,
@@ -93,14 +117,27 @@ public final class FileReplay {
                                 ? InputWatermarks.forConnections(settings)
                                 : InputWatermarks.atEndOfInput(),
                         Uids.CONNECTION_SOURCE);
-        sinks(DetectionWorkflow.define(ind, conn, settings), alertsPath, deadLettersPath);
+        sinks(
+                DetectionWorkflow.define(ind, conn, settings),
+                alertsPath,
+                deadLettersPath,
+                alertFormat);
     }
 
-    /** Alerts and dead letters to JSON Lines files. */
+    /** Alerts (the rule's columns) and dead letters to JSON Lines files. */
     public static void sinks(
             DetectionWorkflow.Outputs out, String alertsPath, String deadLettersPath) {
+        sinks(out, alertsPath, deadLettersPath, AlertFormat.SENTINEL);
+    }
+
+    /** Alerts in the given format and dead letters to JSON Lines files. */
+    public static void sinks(
+            DetectionWorkflow.Outputs out,
+            String alertsPath,
+            String deadLettersPath,
+            AlertFormat alertFormat) {
         out.alerts
-                .sinkTo(new LineFileSink<>(alertsPath, AlertJson::toJson))
+                .sinkTo(new LineFileSink<>(alertsPath, alertFormat::toJson))
                 .name("Alert file")
                 .uid(Uids.ALERT_SINK)
                 .setParallelism(1);

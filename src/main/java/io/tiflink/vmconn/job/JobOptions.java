@@ -1,5 +1,6 @@
 package io.tiflink.vmconn.job;
 
+import io.tiflink.vmconn.alert.AlertFormat;
 import io.tiflink.vmconn.config.DetectionOptions;
 import io.tiflink.vmconn.config.Option;
 import io.tiflink.vmconn.kafka.KafkaOptions;
@@ -62,6 +63,15 @@ public final class JobOptions {
                             + " never makes a row late); bounded: stream with the out-of-orderness"
                             + " bound");
 
+    /** How alerts are written, for the replay and the Kafka job alike. */
+    public static final Option<AlertFormat> ALERT_FORMAT =
+            Option.choice(
+                    "alert-format",
+                    AlertFormat.class,
+                    AlertFormat.SENTINEL,
+                    "sentinel: the rule's columns (SPEC 3); ocsf: an OCSF 1.8 Detection Finding;"
+                            + " ecs: an ECS 9.4 indicator-match alert (docs/alerts.md)");
+
     // ---------------------------------------------------------------- the Kafka job
 
     public static final Option<Duration> CHECKPOINT_INTERVAL =
@@ -90,7 +100,14 @@ public final class JobOptions {
     /** The replay command's options. */
     public static List<Option<?>> replay() {
         List<Option<?>> all =
-                new ArrayList<>(List.of(INDICATORS, CONNECTIONS, ALERTS, DEAD_LETTERS, WATERMARKS));
+                new ArrayList<>(
+                        List.of(
+                                INDICATORS,
+                                CONNECTIONS,
+                                ALERTS,
+                                ALERT_FORMAT,
+                                DEAD_LETTERS,
+                                WATERMARKS));
         all.addAll(DetectionOptions.ALL);
         all.add(PARALLELISM);
         return all;
@@ -103,7 +120,7 @@ public final class JobOptions {
      */
     public static List<Option<?>> kafkaJob(boolean local) {
         List<Option<?>> all = new ArrayList<>(KafkaOptions.ALL);
-        all.addAll(List.of(CHECKPOINT_INTERVAL, CHECKPOINT_DIR, RESTORE_FROM));
+        all.addAll(List.of(ALERT_FORMAT, CHECKPOINT_INTERVAL, CHECKPOINT_DIR, RESTORE_FROM));
         if (local) {
             all.add(WEB_UI_PORT);
         }

@@ -1,9 +1,11 @@
 package io.tiflink.vmconn.job;
 
+import io.tiflink.vmconn.alert.AlertFormat;
 import io.tiflink.vmconn.config.CommandLine;
 import io.tiflink.vmconn.config.DetectionOptions;
 import io.tiflink.vmconn.config.DetectionSettings;
 import io.tiflink.vmconn.config.Durations;
+import io.tiflink.vmconn.config.Option;
 import io.tiflink.vmconn.kafka.KafkaSettings;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -23,6 +25,9 @@ public final class KafkaJobConfig {
     public final DetectionSettings detection;
     public final KafkaSettings kafka;
 
+    /** How alerts are written ({@code --alert-format}). */
+    public final AlertFormat alertFormat;
+
     /** Zero turns checkpointing off. */
     public final Duration checkpointInterval;
 
@@ -36,6 +41,7 @@ public final class KafkaJobConfig {
         this.options = options;
         this.detection = DetectionOptions.settings(options);
         this.kafka = kafka;
+        this.alertFormat = options.get(JobOptions.ALERT_FORMAT);
         this.checkpointInterval = options.get(JobOptions.CHECKPOINT_INTERVAL);
         this.checkpointDir = blankToNull(options.get(JobOptions.CHECKPOINT_DIR));
         this.restoreFrom = blankToNull(options.get(JobOptions.RESTORE_FROM));
@@ -85,6 +91,8 @@ public final class KafkaJobConfig {
                 + "\n"
                 + "kafka: "
                 + kafka.describe()
+                + ", alerts as "
+                + Option.label(alertFormat)
                 + "\n"
                 + "checkpoints: "
                 + (checkpointInterval.isZero()

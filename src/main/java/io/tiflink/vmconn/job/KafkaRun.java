@@ -18,7 +18,7 @@ public final class KafkaRun {
         int webUi = c.options.get(JobOptions.WEB_UI_PORT);
         StreamExecutionEnvironment env = FlinkEnvironments.local(parallelism, webUi);
         c.applyTo(env);
-        KafkaPipeline.define(env, c.kafka, c.detection);
+        KafkaPipeline.define(env, c.kafka, c.detection, c.alertFormat);
         log.println("run: " + c.describe().replace("\n", "\nrun: "));
         log.println(
                 "run: parallelism "

@@ -36,7 +36,7 @@ public final class TiVmConnectionJob {
             env.setParallelism(parallelism);
         }
         c.applyTo(env);
-        KafkaPipeline.define(env, c.kafka, c.detection);
+        KafkaPipeline.define(env, c.kafka, c.detection, c.alertFormat);
         LOG.info("Starting {}\n{}", KafkaPipeline.JOB_NAME, c.describe());
         env.execute(KafkaPipeline.JOB_NAME);
     }

@@ -1,5 +1,6 @@
 package io.tiflink.vmconn.kafka;
 
+import io.tiflink.vmconn.alert.AlertFormat;
 import io.tiflink.vmconn.alert.AlertJson;
 import io.tiflink.vmconn.model.Alert;
 import java.nio.charset.StandardCharsets;
@@ -8,9 +9,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
- * An alert as a Kafka record: value = the alert's JSON ({@link AlertJson}), key = its stable
- * AlertId, so that the alerts of one group land in one partition and a consumer (or a compacted
- * topic) can drop duplicates by key.
+ * An alert as a Kafka record: value = the alert's JSON ({@link AlertJson}, or the OCSF or ECS
+ * document {@link AlertFormat} writes), key = its stable AlertId, so that the alerts of one group
+ * land in one partition and a consumer (or a compacted topic) can drop duplicates by key.
  */
 public class KafkaAlertSerializer implements KafkaRecordSerializationSchema<Alert> {
 
@@ -20,9 +21,15 @@ public class KafkaAlertSerializer implements KafkaRecordSerializationSchema<Aler
     private static final byte[] JSON = "application/json".getBytes(StandardCharsets.UTF_8);
 
     private final String topic;
+    private final AlertFormat format;
 
     public KafkaAlertSerializer(String topic) {
+        this(topic, AlertFormat.SENTINEL);
+    }
+
+    public KafkaAlertSerializer(String topic, AlertFormat format) {
         this.topic = topic;
+        this.format = format;
     }
 
     @Override
@@ -35,7 +42,7 @@ public class KafkaAlertSerializer implements KafkaRecordSerializationSchema<Aler
                 null,
                 null,
                 alert.alertId.getBytes(StandardCharsets.UTF_8),
-                AlertJson.toBytes(alert),
+                format.toBytes(alert),
                 headers);
     }
 }

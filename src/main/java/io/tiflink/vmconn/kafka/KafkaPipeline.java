@@ -1,5 +1,6 @@
 package io.tiflink.vmconn.kafka;
 
+import io.tiflink.vmconn.alert.AlertFormat;
 import io.tiflink.vmconn.config.DetectionSettings;
 import io.tiflink.vmconn.io.InputWatermarks;
 import io.tiflink.vmconn.io.RowParser;
@@ -37,14 +38,23 @@ public final class KafkaPipeline {
 
     private KafkaPipeline() {}
 
-    /** Sources, workflow and sinks of the production job. */
+    /** Sources, workflow and sinks of the production job, alerts in the rule's columns. */
     public static DetectionWorkflow.Outputs define(
             StreamExecutionEnvironment env, KafkaSettings kafka, DetectionSettings detection) {
+        return define(env, kafka, detection, AlertFormat.SENTINEL);
+    }
+
+    /** Sources, workflow and sinks of the production job, alerts in the given format. */
+    public static DetectionWorkflow.Outputs define(
+            StreamExecutionEnvironment env,
+            KafkaSettings kafka,
+            DetectionSettings detection,
+            AlertFormat alertFormat) {
         DataStream<InputRecord> indicators = indicators(env, kafka, detection);
         DataStream<InputRecord> connections = connections(env, kafka, detection);
         DetectionWorkflow.Outputs out =
                 DetectionWorkflow.define(indicators, connections, detection);
-        sinkAlerts(out.alerts, kafka);
+        sinkAlerts(out.alerts, kafka, alertFormat);
         sinkDeadLetters(out.deadLetters, kafka);
         return out;
     }
@@ -121,7 +131,11 @@ public final class KafkaPipeline {
     }
 
     public static void sinkAlerts(DataStream<Alert> alerts, KafkaSettings k) {
-        alerts.sinkTo(sink(k, new KafkaAlertSerializer(k.alertsTopic()), "-alerts"))
+        sinkAlerts(alerts, k, AlertFormat.SENTINEL);
+    }
+
+    public static void sinkAlerts(DataStream<Alert> alerts, KafkaSettings k, AlertFormat format) {
+        alerts.sinkTo(sink(k, new KafkaAlertSerializer(k.alertsTopic(), format), "-alerts"))
                 .name("Kafka " + k.alertsTopic())
                 .uid(Uids.ALERT_SINK);
     }
