@@ -187,9 +187,7 @@ final class ArraySource
                 }
                 run.connectionsEmitted.increment();
             } else {
-                bytes =
-                        run.data.indicatorRow(
-                                (int) i, run.indicatorsObserved, run.indicatorsExpire);
+                bytes = run.indicatorRow((int) i);
                 run.indicatorsEmitted.increment();
             }
             held = null;

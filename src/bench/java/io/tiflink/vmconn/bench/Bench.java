@@ -35,7 +35,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public final class Bench {
 
     static final List<String> PARTS =
-            List.of("plain", "parse", "job", "sql", "rocksdb", "scale", "heap", "latency", "kafka");
+            List.of(
+                    "plain", "parse", "job", "sql", "rocksdb", "scale", "ranges", "heap", "latency",
+                    "kafka");
 
     private Bench() {}
 
@@ -493,6 +495,22 @@ public final class Bench {
                         "goal >= 0.9x");
             }
 
+            // ------------------------------------------------------------ ranges (SPEC 6.4)
+            if (!skip.contains("ranges")) {
+                ranges(
+                        cluster,
+                        o,
+                        rows,
+                        indicators,
+                        hitRate,
+                        eventRate,
+                        warmup,
+                        repeat,
+                        settings,
+                        report,
+                        log);
+            }
+
             // ------------------------------------------------------------ latency, first mode,
             // half load
             if (!skip.contains("latency")) {
@@ -696,6 +714,103 @@ public final class Bench {
             System.out.print(""); // keeps the parsed rows observable
         }
         return rows / s;
+    }
+
+    /**
+     * Ranges against addresses: the job with {@code indicators} ranges of mixed prefix lengths and
+     * with as many addresses, same connections, same alerts; and one indicator row's retro-match.
+     */
+    private static void ranges(
+            BenchCluster cluster,
+            BenchOptions o,
+            int rows,
+            int indicators,
+            double hitRate,
+            double eventRate,
+            double warmup,
+            int repeat,
+            DetectionSettings settings,
+            Report report,
+            PrintStream log)
+            throws Exception {
+        BenchData data =
+                RangeBench.data(
+                        rows,
+                        indicators,
+                        hitRate,
+                        o.getInt("hosts"),
+                        eventRate,
+                        Long.parseLong(o.get("seed")));
+        // One unreported run of each first: the JIT has not seen range lookups yet.
+        int warmRows = Math.min(rows, 100_000);
+        warmRows -= warmRows % 2;
+        RangeBench.throughput(
+                cluster, data, warmRows, indicators, RangeBench::address, settings, 0.5);
+        RangeBench.throughput(
+                cluster, data, warmRows, indicators, RangeBench::range, settings, 0.5);
+        BenchCluster.Phased addresses =
+                median(
+                        repeat,
+                        () ->
+                                RangeBench.throughput(
+                                        cluster,
+                                        data,
+                                        rows,
+                                        indicators,
+                                        RangeBench::address,
+                                        settings,
+                                        warmup));
+        BenchCluster.Phased ranges =
+                median(
+                        repeat,
+                        () ->
+                                RangeBench.throughput(
+                                        cluster,
+                                        data,
+                                        rows,
+                                        indicators,
+                                        RangeBench::range,
+                                        settings,
+                                        warmup));
+        double ratio = ranges.eps / addresses.eps;
+        report.put("addresses_eps_p1", addresses.eps);
+        report.put("ranges_eps_p1", ranges.eps);
+        report.put("ranges_over_addresses_p1", ratio);
+        report.put("ranges_alerts", ranges.accumulators.get("alerts.emitted"));
+        report.put("addresses_alerts", addresses.accumulators.get("alerts.emitted"));
+        report.row(
+                "Whole job, p1, " + Report.human(indicators) + " addresses",
+                Report.eps(addresses.eps),
+                addresses.accumulators.get("alerts.emitted") + " alerts");
+        report.row(
+                "Whole job, p1, " + Report.human(indicators) + " ranges (/23 to /30)",
+                Report.eps(ranges.eps),
+                ranges.accumulators.get("alerts.emitted")
+                        + " alerts; "
+                        + Report.ratio(ratio)
+                        + " of the addresses' rate, goal >= 0.9x");
+        log.printf(
+                t() + "bench: ranges p1: %s, addresses p1: %s (%.2fx)%n",
+                Report.eps(ranges.eps),
+                Report.eps(addresses.eps),
+                ratio);
+        int kept = Math.min(rows, o.getInt("heap-connections"));
+        double rangeMicros =
+                RangeBench.retroMatchMicrosPerRow(
+                        data, kept, indicators, RangeBench::range, settings, log);
+        double addressMicros =
+                RangeBench.retroMatchMicrosPerRow(
+                        data, kept, indicators, RangeBench::address, settings, log);
+        report.put("range_retro_match_us_per_row", rangeMicros);
+        report.put("address_retro_match_us_per_row", addressMicros);
+        report.row(
+                "Retro-match cost per indicator row, " + Report.human(kept) + " kept connections",
+                String.format(
+                        Locale.ROOT,
+                        "%.1f us (range) / %.1f us (address)",
+                        rangeMicros,
+                        addressMicros),
+                "the row's probes, its buckets' scan, its matches");
     }
 
     static BenchCluster.Phased detection(

@@ -71,10 +71,22 @@ public final class BenchData {
      */
     public static BenchData generate(
             int rows, int listed, double hitRate, int hosts, double eventRate, long seed) {
+        return generate(rows, listed, hitRate, hosts, eventRate, seed, BenchData::indicatorIp);
+    }
+
+    /** As above, the hits going to {@code hitIp.apply(k)} for k below {@code listed}. */
+    public static BenchData generate(
+            int rows,
+            int listed,
+            double hitRate,
+            int hosts,
+            double eventRate,
+            long seed,
+            java.util.function.IntFunction<String> hitIp) {
         List<IocList.Ioc> feed = IocList.load();
         List<String> ips = new ArrayList<>(listed);
         for (int k = 0; k < listed; k++) {
-            ips.add(indicatorIp(k));
+            ips.add(hitIp.apply(k));
         }
         ConnectionGenerator g = new ConnectionGenerator(ips, hitRate, hosts, seed);
         byte[][] out = new byte[rows][];
@@ -150,11 +162,16 @@ public final class BenchData {
 
     /** Indicator row k, observed at {@code observed}, live until {@code expires}, as JSON bytes. */
     public byte[] indicatorRow(int k, Instant observed, Instant expires) {
+        return indicatorRow(k, indicatorIp(k), observed, expires);
+    }
+
+    /** Indicator row k with this NetworkIP (an address or a range). */
+    public byte[] indicatorRow(int k, String networkIp, Instant observed, Instant expires) {
         IocList.Ioc b = feed.get(k % feed.size());
         IocList.Ioc ioc =
                 new IocList.Ioc(
                         b.dateAdded(),
-                        indicatorIp(k),
+                        networkIp,
                         b.type(),
                         b.expiration(),
                         b.reference(),

@@ -33,6 +33,9 @@ final class RunControl {
     /** Latency run: stamp each connection row with the wall clock as it enters the source. */
     final boolean stampNow;
 
+    /** Indicator k's NetworkIP, when not the data's own address k (the ranges run). */
+    volatile java.util.function.IntFunction<String> indicatorIps;
+
     // ---- the gate: rows each connection reader may emit, and an optional pace
     private volatile long allowancePerReader;
     private volatile CompletableFuture<Void> allowanceChanged = new CompletableFuture<>();
@@ -93,6 +96,14 @@ final class RunControl {
             throw new IllegalStateException("no benchmark run " + id + " in this JVM");
         }
         return r;
+    }
+
+    /** Indicator row k of this run. */
+    byte[] indicatorRow(int k) {
+        java.util.function.IntFunction<String> ips = indicatorIps;
+        return ips == null
+                ? data.indicatorRow(k, indicatorsObserved, indicatorsExpire)
+                : data.indicatorRow(k, ips.apply(k), indicatorsObserved, indicatorsExpire);
     }
 
     /** Forget the run (its rows become garbage once the job is gone). */
