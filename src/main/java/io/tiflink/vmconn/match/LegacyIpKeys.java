@@ -57,9 +57,9 @@ final class LegacyIpKeys {
         if (probe == null || buffered.isEmpty()) {
             return; // nothing kept here from 1.x (the usual case): the copy is dropped
         }
-        for (long instant : IndicatorMatcher.instantsOf(probe)) {
+        for (long instant : BucketMatching.instantsOf(probe)) {
             if (instant > watermark) {
-                probes.put(instant, IndicatorMatcher.append(probes.get(instant), probe));
+                probes.put(instant, BucketMatching.append(probes.get(instant), probe));
                 timers.registerEventTimeTimer(instant);
             } else {
                 retroMatch(List.of(probe), key, instant, watermark, byIp, found);
