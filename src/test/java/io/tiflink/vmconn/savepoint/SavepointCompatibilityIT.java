@@ -39,7 +39,7 @@ class SavepointCompatibilityIT {
     @TempDir Path tmp;
 
     @ParameterizedTest(name = "savepoint of {0}")
-    @ValueSource(strings = {"1.0.0", "1.1.0"})
+    @ValueSource(strings = {"1.0.0", "1.1.0", "1.2.0"})
     void savepointOfAReleasedVersionRestoresAndTheJobGoesOnGivingTheRightAlerts(String version)
             throws Exception {
         SavepointFixture f = SavepointFixture.read(FIXTURES.resolve(version));

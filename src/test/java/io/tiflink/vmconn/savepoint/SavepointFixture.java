@@ -46,13 +46,17 @@ final class SavepointFixture {
     }
 
     /**
-     * The data of a new fixture: a generated scenario in time order, cut halfway through the
-     * connections.
+     * The data of a new fixture: a generated scenario, every indicator shape of SPEC 6 and ranges
+     * included (fixtures of 1.0.0 and 1.1.0 hold legacy rows only), one element per line in time
+     * order (the job streams it with the out-of-orderness bound, so every row must be on time), cut
+     * halfway through the connections.
      */
     static SavepointFixture generate(Path dir) {
-        Scenario sc = ScenarioGenerator.generate(41, 300, false);
-        List<String> ind = ScenarioLines.sortedByTime(sc.indicatorLines());
-        List<String> conn = ScenarioLines.sortedByTime(sc.connectionLines());
+        Scenario sc = ScenarioGenerator.generate(41, 300, false, ScenarioGenerator.Shapes.ALL);
+        List<String> ind =
+                ScenarioLines.sortedByTime(ScenarioLines.oneElementPerLine(sc.indicatorLines()));
+        List<String> conn =
+                ScenarioLines.sortedByTime(ScenarioLines.oneElementPerLine(sc.connectionLines()));
         long cut = ScenarioLines.firstTime(conn.get(conn.size() / 2));
         return new SavepointFixture(
                 dir,

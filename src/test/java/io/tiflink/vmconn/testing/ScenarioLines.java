@@ -31,6 +31,39 @@ public final class ScenarioLines {
         return out;
     }
 
+    /**
+     * Every element of an envelope, STIX bundle or TAXII page on a line of its own (other lines as
+     * they are): a record holds elements of different times, which no order of records streams
+     * within the out-of-orderness bound; one element per line can be sorted so that every row is on
+     * time.
+     */
+    public static List<String> oneElementPerLine(List<String> lines) {
+        List<String> out = new ArrayList<>();
+        for (String line : lines) {
+            JsonNode node;
+            try {
+                node = MAPPER.readTree(line);
+            } catch (Exception notJson) {
+                out.add(line);
+                continue;
+            }
+            JsonNode holder = null;
+            for (String field : new String[] {"records", "objects"}) {
+                if (node != null && node.isObject() && node.path(field).isArray()) {
+                    holder = node.get(field);
+                }
+            }
+            if (holder == null || holder.isEmpty()) {
+                out.add(line);
+                continue;
+            }
+            for (JsonNode element : holder) {
+                out.add(element.toString()); // an element that is no object stays a dead letter
+            }
+        }
+        return out;
+    }
+
     /** How many of the (sorted) lines come before the instant. */
     public static int countBefore(List<String> sortedLines, long nanos) {
         int n = 0;

@@ -122,8 +122,8 @@ class DetectionWorkflowIT {
         Scenario sc =
                 new Scenario(
                         base.seed(),
-                        sortedByTime(base.indicatorLines()),
-                        sortedByTime(base.connectionLines()),
+                        sortedByTime(ScenarioLines.oneElementPerLine(base.indicatorLines())),
+                        sortedByTime(ScenarioLines.oneElementPerLine(base.connectionLines())),
                         base.settings(),
                         base.indicatorDeadLetterCount(),
                         base.connectionDeadLetterCount());
