@@ -529,14 +529,20 @@ class KafkaJobIT {
     }
 
     /** The scenario with both inputs in event-time order, so that every row is within the bound. */
+    /** The scenario one element per line, in time order: every row on time when streamed. */
     private static Scenario sorted(Scenario s) {
+        List<String> ind =
+                ScenarioLines.sortedByTime(ScenarioLines.oneElementPerLine(s.indicatorLines()));
+        List<String> conn =
+                ScenarioLines.sortedByTime(ScenarioLines.oneElementPerLine(s.connectionLines()));
+        SpecReference.Result r = SpecReference.analyse(ind, conn, s.settings());
         return new Scenario(
                 s.seed(),
-                ScenarioLines.sortedByTime(s.indicatorLines()),
-                ScenarioLines.sortedByTime(s.connectionLines()),
+                ind,
+                conn,
                 s.settings(),
-                s.indicatorDeadLetterCount(),
-                s.connectionDeadLetterCount());
+                r.indicatorDeadLetters(),
+                r.connectionDeadLetters());
     }
 
     private static List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic, int atLeast) {
