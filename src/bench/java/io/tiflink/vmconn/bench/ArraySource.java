@@ -2,6 +2,7 @@ package io.tiflink.vmconn.bench;
 
 import io.tiflink.vmconn.io.RowParser;
 import io.tiflink.vmconn.model.InputRecord;
+import io.tiflink.vmconn.workflow.HandOff;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -115,7 +116,7 @@ final class ArraySource
 
     @Override
     public TypeInformation<InputRecord> getProducedType() {
-        return TypeInformation.of(InputRecord.class);
+        return HandOff.of(InputRecord.class);
     }
 
     /**

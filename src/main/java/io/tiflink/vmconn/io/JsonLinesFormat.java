@@ -1,6 +1,7 @@
 package io.tiflink.vmconn.io;
 
 import io.tiflink.vmconn.model.InputRecord;
+import io.tiflink.vmconn.workflow.HandOff;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -67,6 +68,6 @@ public class JsonLinesFormat extends SimpleStreamFormat<InputRecord> {
 
     @Override
     public TypeInformation<InputRecord> getProducedType() {
-        return TypeInformation.of(InputRecord.class);
+        return HandOff.of(InputRecord.class);
     }
 }

@@ -2,6 +2,7 @@ package io.tiflink.vmconn.kafka;
 
 import io.tiflink.vmconn.io.RowParser;
 import io.tiflink.vmconn.model.InputRecord;
+import io.tiflink.vmconn.workflow.HandOff;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
@@ -49,6 +50,6 @@ public class KafkaRecordsDeserializer implements KafkaRecordDeserializationSchem
 
     @Override
     public TypeInformation<InputRecord> getProducedType() {
-        return TypeInformation.of(InputRecord.class);
+        return HandOff.of(InputRecord.class);
     }
 }

@@ -48,7 +48,7 @@ final class ConnectionCodec {
         writeVarLong(out, ms - chunkStartMillis);
         writeVarLong(out, Math.floorMod(c.timeGenerated, 1_000_000L));
         boolean judged = judgedThroughMillis != Long.MIN_VALUE;
-        String canonical = ip.canonical();
+        String canonical = c.ip != null ? c.ip : ip.canonical(); // the rows step's canonical text
         int flags =
                 (c.late ? LATE : 0)
                         | (c.judgedLate ? JUDGED_LATE : 0)
@@ -214,18 +214,53 @@ final class ConnectionCodec {
             out.writeByte(NULL);
             return;
         }
-        IpAddress a = IpAddress.parse(text);
-        if (a == null || !a.canonical().equals(text)) {
+        long v4 = canonicalV4(text);
+        if (v4 >= 0) {
+            out.writeByte(V4_BINARY);
+            out.writeInt((int) v4);
+            return;
+        }
+        IpAddress a = text.indexOf(':') >= 0 ? IpAddress.parse(text) : null;
+        if (a == null || a.isV4() || !a.canonical().equals(text)) {
             out.writeByte(TEXT);
             StringValue.writeString(text, out);
-        } else if (a.isV4()) {
-            out.writeByte(V4_BINARY);
-            out.writeInt((int) a.low());
         } else {
             out.writeByte(V6_BINARY);
             out.writeLong(a.high());
             out.writeLong(a.low());
         }
+    }
+
+    /**
+     * The 32 bits of a dotted quad written canonically (four decimal parts 0-255, no leading zero),
+     * without building its text again; -1 for any other text.
+     */
+    static long canonicalV4(String s) {
+        int n = s.length();
+        if (n < 7 || n > 15) {
+            return -1;
+        }
+        long bits = 0;
+        int parts = 0;
+        int i = 0;
+        while (i < n) {
+            int start = i;
+            int v = 0;
+            while (i < n && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+                v = v * 10 + (s.charAt(i) - '0');
+                i++;
+            }
+            int digits = i - start;
+            if (digits == 0 || digits > 3 || v > 255 || digits > 1 && s.charAt(start) == '0') {
+                return -1;
+            }
+            bits = bits << 8 | v;
+            parts++;
+            if (i < n && (s.charAt(i) != '.' || parts == 4 || ++i == n)) {
+                return -1;
+            }
+        }
+        return parts == 4 ? bits : -1;
     }
 
     private static String readAddress(DataInputDeserializer in) throws IOException {

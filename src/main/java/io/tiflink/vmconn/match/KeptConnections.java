@@ -24,7 +24,7 @@ final class KeptConnections {
     static final long SPAN_MILLIS = 10 * 60_000L;
 
     /** A chunk is sealed at this many connections, or at this many bytes. */
-    static final int CHUNK_RECORDS = 64, CHUNK_BYTES = 4 * 1024;
+    static final int CHUNK_RECORDS = 32, CHUNK_BYTES = 1536;
 
     private final MapState<Long, KeptChunk> chunks;
     private final long spanMillis;
@@ -86,15 +86,27 @@ final class KeptConnections {
         return n;
     }
 
+    /** A record: its length, then the connection as the codec writes it. */
     private byte[] pack(Connection c, IpAddress ip, long span, long judgedThroughMillis)
             throws IOException {
         out.clear();
         ConnectionCodec.write(out, c, ip, span, judgedThroughMillis);
-        byte[] body = out.getCopyOfBuffer();
-        out.clear();
-        ConnectionCodec.writeVarLong(out, body.length);
-        out.write(body);
-        return out.getCopyOfBuffer();
+        int length = out.length();
+        int prefix = 1;
+        for (long v = length >>> 7; v != 0; v >>>= 7) {
+            prefix++;
+        }
+        byte[] record = new byte[prefix + length];
+        int at = 0;
+        for (long v = length; ; v >>>= 7) {
+            if ((v & ~0x7FL) == 0) {
+                record[at++] = (byte) v;
+                break;
+            }
+            record[at++] = (byte) ((v & 0x7F) | 0x80);
+        }
+        System.arraycopy(out.getSharedBuffer(), 0, record, prefix, length);
+        return record;
     }
 
     /** One kept connection, as a scan sees it. */

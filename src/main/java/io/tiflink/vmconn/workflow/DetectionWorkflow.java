@@ -53,19 +53,18 @@ public final class DetectionWorkflow {
             DataStream<InputRecord> connectionRecords,
             DetectionSettings settings) {
         // The row steps run at their source's parallelism, chained to it: rows stay in input order.
+        // Records pass between chained steps without copies (HandOff): no step keeps them.
         SingleOutputStreamOperator<Indicator> indicators =
                 sameParallelism(
                         indicatorRecords
-                                .process(
-                                        new IndicatorRows(settings),
-                                        TypeInformation.of(Indicator.class))
-                                .name("Indicator rows (SPEC 1.1-1.3)")
+                                .process(new IndicatorRows(settings), HandOff.of(Indicator.class))
+                                .name("Indicator rows (SPEC 1.1-1.4, 6)")
                                 .uid(Uids.INDICATOR_ROWS),
                         indicatorRecords);
         SingleOutputStreamOperator<Connection> connections =
                 sameParallelism(
                         connectionRecords
-                                .process(new ConnectionRows(), TypeInformation.of(Connection.class))
+                                .process(new ConnectionRows(), HandOff.of(Connection.class))
                                 .name("Connection rows (SPEC 2.1)")
                                 .uid(Uids.CONNECTION_ROWS),
                         connectionRecords);
@@ -97,12 +96,12 @@ public final class DetectionWorkflow {
                 connections
                         .map(
                                 c -> KeyedInput.connection(c, MatcherKeys.bucketOf(c.ip)),
-                                TypeInformation.of(KeyedInput.class))
+                                HandOff.of(KeyedInput.class))
                         .name("Connections")
                         .uid(Uids.CONNECTION_INPUTS);
         SingleOutputStreamOperator<KeyedInput> probes =
                 indicators
-                        .flatMap(DetectionWorkflow::probes, TypeInformation.of(KeyedInput.class))
+                        .flatMap(DetectionWorkflow::probes, HandOff.of(KeyedInput.class))
                         .name("Indicator probes")
                         .uid(Uids.INDICATOR_PROBES);
         DataStream<KeyedInput> keyed = connectionInputs.union(probes);

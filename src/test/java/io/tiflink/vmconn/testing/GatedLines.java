@@ -4,6 +4,7 @@ import io.tiflink.vmconn.config.DetectionSettings;
 import io.tiflink.vmconn.io.InputWatermarks;
 import io.tiflink.vmconn.io.RowParser;
 import io.tiflink.vmconn.model.InputRecord;
+import io.tiflink.vmconn.workflow.HandOff;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +12,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiter;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
@@ -70,7 +70,7 @@ public final class GatedLines {
                 .setParallelism(1)
                 .process(
                         new Parse(table, settings.outOfOrdernessNanos()),
-                        TypeInformation.of(InputRecord.class))
+                        HandOff.of(InputRecord.class))
                 .uid(uid + "-parse")
                 .setParallelism(1)
                 .assignTimestampsAndWatermarks(watermarks)
