@@ -150,11 +150,16 @@ public final class BenchData {
 
     /** Indicator row k, observed at {@code observed}, live until {@code expires}, as JSON bytes. */
     public byte[] indicatorRow(int k, Instant observed, Instant expires) {
+        return indicatorRow(k, indicatorIp(k), observed, expires);
+    }
+
+    /** The same with another address (the soak spreads its indicators over the address space). */
+    public byte[] indicatorRow(int k, String ip, Instant observed, Instant expires) {
         IocList.Ioc b = feed.get(k % feed.size());
         IocList.Ioc ioc =
                 new IocList.Ioc(
                         b.dateAdded(),
-                        indicatorIp(k),
+                        ip,
                         b.type(),
                         b.expiration(),
                         b.reference(),
