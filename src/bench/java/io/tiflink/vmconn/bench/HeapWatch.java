@@ -28,6 +28,7 @@ final class HeapWatch {
 
     private final long maxHeap = Runtime.getRuntime().maxMemory();
     private volatile long afterLastGc = -1;
+    private volatile long afterLastFullGc = -1;
 
     HeapWatch() {
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
@@ -58,6 +59,9 @@ final class HeapWatch {
             }
         }
         afterLastGc = after;
+        if (info.getGcAction().contains("major")) {
+            afterLastFullGc = after;
+        }
     }
 
     private static boolean isOld(String pool) {
@@ -80,6 +84,14 @@ final class HeapWatch {
     /** Heap used after the last collection of any kind (-1 before the first). */
     long afterLastGcBytes() {
         return afterLastGc;
+    }
+
+    /**
+     * Heap used after the last full collection (-1 before the first): the live heap at that moment,
+     * when G1 fell back to one while the job ran.
+     */
+    long afterLastFullGcBytes() {
+        return afterLastFullGc;
     }
 
     /** The old generation pool's collection usage, as the JVM reports it (-1 if unknown). */

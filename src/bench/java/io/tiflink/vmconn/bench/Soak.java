@@ -37,8 +37,14 @@ import java.util.concurrent.TimeUnit;
  * <p>Steady state: the matcher keeps a connection until the watermark (its out-of-orderness bound
  * behind the rows) passes the end of the connection's minute plus L, so the kept set stops growing
  * at L + bound + 1 min of event time (66 min with the defaults); the samples from there on are the
- * steady part. The steady heap is their mean heap after GC; heap per kept connection is (steady
- * heap - heap after full GC before the connections flowed) / mean kept connections.
+ * steady part. The steady heap is the live heap after the last row (full collections with nothing
+ * running, the kept set at its steady size), because the heap after G1's young collections, read
+ * passively, also holds the old generation's garbage (see {@link HeapWatch}); that passive mean
+ * over the steady samples is reported beside it. A run that stopped has no such measurement: then
+ * the heap G1's last full collection left while the rows flowed, else the passive mean of its last
+ * samples (an upper bound). Heap per kept connection: (steady heap - live heap before the first
+ * row) / the kept connections at that point. {@code --soak-report} reports again from the files a
+ * run left, without running.
  */
 final class Soak {
 
@@ -56,6 +62,11 @@ final class Soak {
                         null,
                         "run the soak benchmark only (not the default parts): the whole job for "
                                 + "longer than L at a fixed event-time rate, each state backend in a JVM of its own")
+                .declare(
+                        "soak-report",
+                        null,
+                        "soak: no run, report again the runs whose files are in --out (soak-BACKEND.jsonl"
+                                + " and -result.json)")
                 .declare("soak-rate", "10000", "soak: connection rows per second of event time")
                 .declare(
                         "soak-minutes",
@@ -146,7 +157,10 @@ final class Soak {
                         + 1;
         List<Outcome> outcomes = new ArrayList<>();
         for (String b : backends) {
-            Outcome oc = runChild(b, o, out, log);
+            Outcome oc =
+                    o.has("soak-report")
+                            ? collect(b, o, out, 0, false, List.of(), log)
+                            : runChild(b, o, out, log);
             oc.figures = figures(oc, steadyFrom);
             outcomes.add(oc);
         }
@@ -176,7 +190,7 @@ final class Soak {
                 keys.putIfAbsent("soak_" + e.getKey() + "_" + oc.backend, e.getValue());
             }
         }
-        keys.put("soak_settings", o.describe().isEmpty() ? "defaults" : o.describe());
+        keys.put("soak_settings", settingsOf(o, steadyFrom));
         keys.put("soak_measured_at", Instant.now().toString());
 
         Map<String, Object> soak = new LinkedHashMap<>();
@@ -307,9 +321,27 @@ final class Soak {
             killed = true;
         }
         relay.join(5_000);
+        List<String> last;
+        synchronized (tail) {
+            last = new ArrayList<>(tail);
+        }
+        return collect(backend, o, out, child.exitValue(), killed, last, log);
+    }
+
+    /** What a run left in {@code out}: its result, or the reason it has none, and its samples. */
+    static Outcome collect(
+            String backend,
+            BenchOptions o,
+            Path out,
+            int exitCode,
+            boolean killed,
+            List<String> tail,
+            PrintStream log)
+            throws IOException {
+        Path resultFile = out.resolve("soak-" + backend + "-result.json");
         Outcome oc = new Outcome();
         oc.backend = backend;
-        oc.exitCode = child.exitValue();
+        oc.exitCode = exitCode;
         oc.samples = SoakRun.readSeries(out.resolve("soak-" + backend + ".jsonl"));
         SoakRun.Result written =
                 Files.exists(resultFile)
@@ -394,6 +426,17 @@ final class Soak {
                     steadyReached
                             ? "full GC after the last row, kept set at its steady size"
                             : "full GC after the last row; the kept set was still growing";
+        } else if (fullGcWhileRunning(all) != null) {
+            // G1 fell back to full collections: the last one left the live heap of that moment.
+            SoakRun.Sample at = fullGcWhileRunning(all);
+            heap = at.heapAfterFullGcBytes;
+            kept = at.keptConnections;
+            basis =
+                    String.format(
+                            Locale.ROOT,
+                            "after G1's last full collection while rows flowed, at %.1f min (the run"
+                                    + " stopped)",
+                            at.eventMinutes);
         } else {
             heap = afterAnyGc;
             basis = "heap after the last GC of each sample (the run stopped): an upper bound";
@@ -404,6 +447,24 @@ final class Soak {
         }
         f.put("steady_heap_bytes", Math.round(heap));
         f.put("steady_heap_basis", basis);
+        // Every full collection G1 made while the rows flowed left the live heap of its moment: the
+        // least per kept connection is the state's own cost, the most includes what a checkpoint
+        // in flight holds.
+        double least = Double.NaN;
+        double most = Double.NaN;
+        long seen = all.get(0).fullGcs;
+        for (SoakRun.Sample s : all) {
+            if (s.fullGcs > seen && s.heapAfterFullGcBytes > 0 && s.keptConnections > 0) {
+                seen = s.fullGcs;
+                double per =
+                        (double) (s.heapAfterFullGcBytes - r.baselineHeapBytes) / s.keptConnections;
+                least = Double.isNaN(least) ? per : Math.min(least, per);
+                most = Double.isNaN(most) ? per : Math.max(most, per);
+            }
+        }
+        f.put("full_gcs_while_running", all.get(all.size() - 1).fullGcs - all.get(0).fullGcs);
+        f.put("full_gc_heap_bytes_per_kept_connection_min", Double.isNaN(least) ? null : least);
+        f.put("full_gc_heap_bytes_per_kept_connection_max", Double.isNaN(most) ? null : most);
         f.put("steady_heap_after_any_gc_bytes", Math.round(afterAnyGc));
         f.put(
                 "steady_heap_after_any_gc_max_bytes",
@@ -421,23 +482,55 @@ final class Soak {
                                         .average()
                                         .orElse(0)
                         : null);
-        f.put("steady_eps", steady.stream().mapToDouble(s -> s.eps).average().orElse(Double.NaN));
+        SoakRun.Sample first = steady.get(0);
+        SoakRun.Sample end = steady.get(steady.size() - 1);
+        f.put(
+                "steady_eps",
+                end.wallSeconds > first.wallSeconds
+                        ? (end.rows - first.rows) / (end.wallSeconds - first.wallSeconds)
+                        : null);
         f.put(
                 "gc_share_steady",
                 steady.stream().mapToDouble(s -> s.gcShare).average().orElse(Double.NaN));
         SoakRun.Sample last = all.get(all.size() - 1);
-        f.put("checkpoint_bytes", last.checkpointBytes);
-        f.put("checkpointed_bytes", last.checkpointedBytes);
-        f.put("checkpoint_seconds", last.checkpointSeconds);
+        // The last sample that had the checkpoint statistics (a busy JVM may not answer in time).
+        SoakRun.Sample ck =
+                all.stream().filter(s -> s.checkpointId > 0).reduce((a, b) -> b).orElse(last);
+        f.put("checkpoint_bytes", ck.checkpointBytes);
+        f.put("checkpointed_bytes", ck.checkpointedBytes);
+        f.put("checkpoint_seconds", ck.checkpointSeconds);
+        f.put(
+                "checkpoint_bytes_max",
+                all.stream().mapToLong(s -> s.checkpointBytes).max().orElse(0));
         f.put(
                 "checkpoint_seconds_max",
                 all.stream().mapToDouble(s -> s.checkpointSeconds).max().orElse(0));
-        f.put("checkpoints_completed", last.checkpointsCompleted);
-        f.put("checkpoints_failed", last.checkpointsFailed);
+        f.put("checkpoints_completed", ck.checkpointsCompleted);
+        f.put("checkpoints_failed", ck.checkpointsFailed);
         f.put("resident_bytes_max", all.stream().mapToLong(s -> s.residentBytes).max().orElse(-1));
         f.put("alerts", last.alerts);
         f.put("last_checkpoint_failure", last.lastCheckpointFailure);
         return f;
+    }
+
+    /**
+     * The first sample that saw the last full collection G1 made while the rows flowed (not the
+     * forced ones before them), null if it made none.
+     */
+    static SoakRun.Sample fullGcWhileRunning(List<SoakRun.Sample> samples) {
+        if (samples.isEmpty()) {
+            return null;
+        }
+        long forced = samples.get(0).fullGcs;
+        SoakRun.Sample at = null;
+        long seen = forced;
+        for (SoakRun.Sample s : samples) {
+            if (s.fullGcs > seen && s.heapAfterFullGcBytes > 0) {
+                at = s;
+                seen = s.fullGcs;
+            }
+        }
+        return at;
     }
 
     private static Map<String, Object> settingsOf(BenchOptions o, double steadyFrom) {
@@ -467,8 +560,8 @@ final class Soak {
     }
 
     /**
-     * Puts the soak keys into results.json: into the file the default bench wrote, else into a new
-     * one with the headline keys (null).
+     * Puts the soak keys into results.json: into the file the default bench wrote (replacing the
+     * soak keys of an earlier soak), else into a new one with the headline keys (null).
      */
     static void mergeResults(Path file, Map<String, Object> keys) throws IOException {
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -480,6 +573,7 @@ final class Soak {
         } else {
             results = new LinkedHashMap<>(new Report().json);
         }
+        results.keySet().removeIf(k -> k.startsWith("soak_")); // a soak replaces all of them
         results.putAll(keys);
         json.writeValue(file.toFile(), results);
     }
@@ -520,7 +614,14 @@ final class Soak {
                                 "%.1f of %s min",
                                 oc.result.eventMinutes,
                                 o.get("soak-minutes")));
-        row(sb, outcomes, "throughput (mean)", oc -> Report.eps(num(oc.figures.get("eps"))));
+        row(
+                sb,
+                outcomes,
+                "throughput: whole run; steady part",
+                oc ->
+                        Report.eps(num(oc.figures.get("eps")))
+                                + "; "
+                                + Report.eps(num(oc.figures.get("steady_eps"))));
         row(
                 sb,
                 outcomes,
@@ -554,6 +655,19 @@ final class Soak {
                 outcomes,
                 "heap per kept connection",
                 oc -> perConnection(oc.figures.get("heap_bytes_per_kept_connection")));
+        row(
+                sb,
+                outcomes,
+                "heap per kept connection after G1's full collections while rows flowed (min; max)",
+                oc ->
+                        perConnection(oc.figures.get("full_gc_heap_bytes_per_kept_connection_min"))
+                                + "; "
+                                + perConnection(
+                                        oc.figures.get(
+                                                "full_gc_heap_bytes_per_kept_connection_max"))
+                                + " ("
+                                + oc.figures.get("full_gcs_while_running")
+                                + " full GCs)");
         row(
                 sb,
                 outcomes,

@@ -51,10 +51,11 @@ import org.apache.flink.streaming.util.TestStreamEnvironment;
  *
  * <p>It stops by itself: when the last row is out (then, with nothing flowing, it takes the live
  * heap after full collections and cancels the job), when the heap runs out (heap after GC >= 95% of
- * the maximum, or GC >= 50% of the time with the heap >= 80% full, in three samples in a row), when
- * the job fails, when no row moves for five minutes, or at the wall-clock limit; and a watchdog
- * halts the JVM three minutes after that limit whatever the state. The outcome goes to
- * soak-BACKEND-result.json; the exit status is 0 when the run completed.
+ * the maximum, or GC >= 50% of the time with the heap >= 80% full, in three samples in a row over
+ * 30 s at least), when the job fails, when no row moves for five minutes, or at the wall-clock
+ * limit; and a watchdog halts the JVM three minutes after that limit whatever the state. The
+ * outcome goes to soak-BACKEND-result.json (written once already when the rows start, with the live
+ * heap before them, for a JVM that dies); the exit status is 0 when the run completed.
  */
 final class SoakRun {
 
@@ -77,6 +78,7 @@ final class SoakRun {
         public double eventMinutes;
         public double eps;
         public long heapAfterGcBytes;
+        public long heapAfterFullGcBytes;
         public long oldCollectionUsageBytes;
         public long heapUsedBytes;
         public long maxHeapBytes;
@@ -314,7 +316,7 @@ final class SoakRun {
                         // Everything is out: let the matcher take the rows in flight.
                         awaitProcessed(metrics, id, planned, client);
                     }
-                    fill(s, heap, metrics, id, cluster, run);
+                    fill(s, last, heap, metrics, id, cluster, run);
                     samples.write(json.writeValueAsString(s));
                     samples.write('\n');
                     samples.flush();
@@ -407,6 +409,7 @@ final class SoakRun {
 
     private static void fill(
             Sample s,
+            Sample previous,
             HeapWatch heap,
             InMemoryReporter metrics,
             JobID id,
@@ -414,6 +417,7 @@ final class SoakRun {
             RunControl run)
             throws Exception {
         s.heapAfterGcBytes = heap.afterLastGcBytes();
+        s.heapAfterFullGcBytes = heap.afterLastFullGcBytes();
         s.oldCollectionUsageBytes = heap.oldCollectionUsageBytes();
         s.heapUsedBytes = HeapWatch.heapUsedBytes();
         s.maxHeapBytes = heap.maxHeapBytes();
@@ -445,7 +449,17 @@ final class SoakRun {
                 }
             }
         } catch (Exception e) {
-            // the job is ending: no statistics
+            // No statistics in time (the job is ending, or the JVM is busy collecting): the
+            // previous sample's stand.
+            if (previous != null) {
+                s.checkpointsCompleted = previous.checkpointsCompleted;
+                s.checkpointsFailed = previous.checkpointsFailed;
+                s.checkpointId = previous.checkpointId;
+                s.checkpointBytes = previous.checkpointBytes;
+                s.checkpointedBytes = previous.checkpointedBytes;
+                s.checkpointSeconds = previous.checkpointSeconds;
+                s.lastCheckpointFailure = previous.lastCheckpointFailure;
+            }
         }
     }
 

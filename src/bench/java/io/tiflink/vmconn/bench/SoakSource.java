@@ -22,17 +22,18 @@ import org.apache.flink.core.io.InputStatus;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /**
- * The soak's connection source: a number sequence (its position is checkpointed) whose reader makes
- * row k with {@link SoakRows} and parses it with the project's {@link RowParser} inside the reader,
- * as the Kafka and file plugs do, so generating and parsing are part of what is measured. Nothing
- * is held: a row's bytes exist only while it is parsed.
+ * The soak's sources: a number sequence (its position is checkpointed) whose reader makes row k and
+ * parses it with the project's {@link RowParser} inside the reader, as the Kafka and file plugs do,
+ * so generating and parsing are part of what is measured. Nothing is held: a row's bytes exist only
+ * while it is parsed. Connection row k comes from {@link SoakRows}; indicator row k is the demo
+ * feed's row k ({@link BenchData#indicatorRow}) at the address {@link SoakRows#indicatorIp}.
  *
- * <p>Reader s of p reads rows k = s, s + p, s + 2p, ... (local position j of the split of reader s
- * is row j * p + s), so every reader covers the whole event-time span, as partitions of one topic,
- * and their watermarks move together. The reader emits nothing until the {@link RunControl} allows
- * it (the indicators load first), and once its rows are out it holds instead of ending: the driver
- * measures the kept state with the watermark where the last row left it, then cancels the job (no
- * end-of-input drain of the kept connections).
+ * <p>Connection reader s of p reads rows k = s, s + p, s + 2p, ... (local position j of the split
+ * of reader s is row j * p + s), so every reader covers the whole event-time span, as partitions of
+ * one topic, and their watermarks move together. The reader emits nothing until the {@link
+ * RunControl} allows it (the indicators load first), and once its rows are out it holds instead of
+ * ending: the driver measures the kept state with the watermark where the last row left it, then
+ * cancels the job (no end-of-input drain of the kept connections).
  */
 final class SoakSource
         implements Source<InputRecord, NumberSequenceSplit, Collection<NumberSequenceSplit>>,
