@@ -52,94 +52,96 @@ public final class Bench {
     }
 
     static BenchOptions options() {
-        BenchOptions o =
-                new BenchOptions()
-                        .declare(
-                                "connections",
-                                "600000",
-                                "connection rows per throughput run (~700 bytes, ~44 columns each)")
-                        .declare(
-                                "indicators",
-                                "10000",
-                                "live indicators in the throughput, SQL, latency and Kafka runs")
-                        .declare(
-                                "scale",
-                                "10000,100000,1000000",
-                                "indicator-set sizes of the scaling runs and heap measurements")
-                        .declare(
-                                "parallelism", "1,2", "parallelisms of the job and parse-only runs")
-                        .declare(
-                                "event-rate",
-                                "1000",
-                                "connection rows per second of event time (the fleet's rate: it sets "
-                                        + "how many connections the matcher keeps for L and how often it sweeps the indicators)")
-                        .declare(
-                                "hit-rate",
-                                "0.001",
-                                "share of connection rows whose RemoteIp is an indicator")
-                        .declare("hosts", "200", "VMs in the generated fleet")
-                        .declare(
-                                "warmup",
-                                "0.2",
-                                "share of each run's rows that runs before the timed part (and before its checkpoint)")
-                        .declare(
-                                "jvm-warmup-rows",
-                                "300000",
-                                "rows of the unreported warm-up runs (JIT) at the start (0 = none)")
-                        .declare(
-                                "plain-seconds",
-                                "3",
-                                "timed duration of the plain parse loop (after 2/3 of it as warm-up)")
-                        .declare(
-                                "heap-connections",
-                                "200000",
-                                "connections for the heap-per-buffered-connection measurement")
-                        .declare("latency-seconds", "30", "duration of the latency run")
-                        .declare(
-                                "latency-rate",
-                                "0",
-                                "rows per second of the latency run (0 = half the measured job_eps_p1)")
-                        .declare("latency-parallelism", "1", "parallelism of the latency run")
-                        .declare(
-                                "latency-out-of-orderness",
-                                "50ms",
-                                "out-of-orderness bound of the latency run")
-                        .declare(
-                                "latency-watermark-interval",
-                                "20ms",
-                                "auto-watermark interval of the latency run")
-                        .declare(
-                                "latency-runs",
-                                "100ms:heap,10ms:heap,100ms:rocksdb",
-                                "latency runs as BUFFER-TIMEOUT:STATE, one run "
-                                        + "each; the first gives the headline (100ms is Flink's default buffer timeout; heap state as the "
-                                        + "local commands, rocksdb as flink-conf/config.yaml)")
-                        .declare(
-                                "rocksdb-connections",
-                                "150000",
-                                "connection rows of the job and SQL peer runs on RocksDB (the peer's "
-                                        + "temporal join slows down as its state grows there)")
-                        .declare("kafka-connections", "300000", "connection rows through Kafka")
-                        .declare(
-                                "kafka-parallelism",
-                                "1",
-                                "parallelism of the Kafka run (topics have 2 partitions)")
-                        .declare(
-                                "skip",
-                                "",
-                                "parts to leave out, comma-separated: " + String.join(",", PARTS))
-                        .declare(
-                                "repeat",
-                                "1",
-                                "runs of each throughput measurement (job, parse-only, SQL peer, scaling); the "
-                                        + "median is reported (3 or 5 on a machine shared with other work)")
-                        .declare("seed", "42", "seed of the generated rows")
-                        .declare(
-                                "out",
-                                "target/bench",
-                                "where to write results.json, results.md and the SVG chart")
-                        .declare("help", null, "this text");
-        return Soak.declare(o);
+        return Soak.declare(defaultOptions());
+    }
+
+    /** The options of the default run. */
+    private static BenchOptions defaultOptions() {
+        return new BenchOptions()
+                .declare(
+                        "connections",
+                        "600000",
+                        "connection rows per throughput run (~700 bytes, ~44 columns each)")
+                .declare(
+                        "indicators",
+                        "10000",
+                        "live indicators in the throughput, SQL, latency and Kafka runs")
+                .declare(
+                        "scale",
+                        "10000,100000,1000000",
+                        "indicator-set sizes of the scaling runs and heap measurements")
+                .declare("parallelism", "1,2", "parallelisms of the job and parse-only runs")
+                .declare(
+                        "event-rate",
+                        "1000",
+                        "connection rows per second of event time (the fleet's rate: it sets "
+                                + "how many connections the matcher keeps for L and how often it sweeps the indicators)")
+                .declare(
+                        "hit-rate",
+                        "0.001",
+                        "share of connection rows whose RemoteIp is an indicator")
+                .declare("hosts", "200", "VMs in the generated fleet")
+                .declare(
+                        "warmup",
+                        "0.2",
+                        "share of each run's rows that runs before the timed part (and before its checkpoint)")
+                .declare(
+                        "jvm-warmup-rows",
+                        "300000",
+                        "rows of the unreported warm-up runs (JIT) at the start (0 = none)")
+                .declare(
+                        "plain-seconds",
+                        "3",
+                        "timed duration of the plain parse loop (after 2/3 of it as warm-up)")
+                .declare(
+                        "heap-connections",
+                        "200000",
+                        "connections for the heap-per-buffered-connection measurement")
+                .declare("latency-seconds", "30", "duration of the latency run")
+                .declare(
+                        "latency-rate",
+                        "0",
+                        "rows per second of the latency run (0 = half the measured job_eps_p1)")
+                .declare("latency-parallelism", "1", "parallelism of the latency run")
+                .declare(
+                        "latency-out-of-orderness",
+                        "50ms",
+                        "out-of-orderness bound of the latency run")
+                .declare(
+                        "latency-watermark-interval",
+                        "20ms",
+                        "auto-watermark interval of the latency run")
+                .declare(
+                        "latency-runs",
+                        "100ms:heap,10ms:heap,100ms:rocksdb",
+                        "latency runs as BUFFER-TIMEOUT:STATE, one run "
+                                + "each; the first gives the headline (100ms is Flink's default buffer timeout; heap state as the "
+                                + "local commands, rocksdb as flink-conf/config.yaml)")
+                .declare(
+                        "rocksdb-connections",
+                        "150000",
+                        "connection rows of the job and SQL peer runs on RocksDB (the peer's "
+                                + "temporal join slows down as its state grows there)")
+                .declare("kafka-connections", "300000", "connection rows through Kafka")
+                .declare(
+                        "kafka-parallelism",
+                        "1",
+                        "parallelism of the Kafka run (topics have 2 partitions)")
+                .declare(
+                        "skip",
+                        "",
+                        "parts to leave out, comma-separated: " + String.join(",", PARTS))
+                .declare(
+                        "repeat",
+                        "1",
+                        "runs of each throughput measurement (job, parse-only, SQL peer, scaling); the "
+                                + "median is reported (3 or 5 on a machine shared with other work)")
+                .declare("seed", "42", "seed of the generated rows")
+                .declare(
+                        "out",
+                        "target/bench",
+                        "where to write results.json, results.md and the SVG chart")
+                .declare("help", null, "this text");
     }
 
     /** Runs the benchmark; returns the results written to results.json. */
