@@ -54,6 +54,11 @@ public final class Bench {
     }
 
     static BenchOptions options() {
+        return Soak.declare(defaultOptions());
+    }
+
+    /** The options of the default run. */
+    private static BenchOptions defaultOptions() {
         return new BenchOptions()
                 .declare(
                         "connections",
@@ -147,10 +152,14 @@ public final class Bench {
         if (o.has("help")) {
             log.println(
                     o.help(
-                            "usage: ./bench.sh [options]   (sizes: more rows, more indicators, larger scale list)"));
+                            "usage: ./bench.sh [options]   (sizes: more rows, more indicators, larger scale list)\n"
+                                    + "       ./bench.sh --soak [--soak-... options]   (the soak benchmark only)"));
             return null;
         }
         started = System.nanoTime();
+        if (o.has("soak")) {
+            return Soak.run(o, log);
+        }
         Set<String> skip = new TreeSet<>(o.getList("skip"));
         for (String s : skip) {
             if (!PARTS.contains(s)) {

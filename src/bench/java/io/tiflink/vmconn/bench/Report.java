@@ -58,9 +58,26 @@ final class Report {
 
     void write(Path dir) throws IOException {
         Files.createDirectories(dir);
-        new ObjectMapper()
-                .enable(SerializationFeature.INDENT_OUTPUT)
-                .writeValue(dir.resolve("results.json").toFile(), json);
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        Path results = dir.resolve("results.json");
+        if (Files.exists(results)) {
+            // The soak's keys (./bench.sh --soak) stay: each mode owns its keys of the file.
+            try {
+                mapper.readTree(results.toFile())
+                        .fields()
+                        .forEachRemaining(
+                                e -> {
+                                    if (e.getKey().startsWith("soak_")) {
+                                        json.putIfAbsent(
+                                                e.getKey(),
+                                                mapper.convertValue(e.getValue(), Object.class));
+                                    }
+                                });
+            } catch (IOException e) {
+                // an unreadable file is replaced
+            }
+        }
+        mapper.writeValue(results.toFile(), json);
         Files.writeString(dir.resolve("results.md"), markdown(), StandardCharsets.UTF_8);
         Files.writeString(
                 dir.resolve("throughput-vs-indicators.svg"), svg(), StandardCharsets.UTF_8);
@@ -207,7 +224,7 @@ final class Report {
         return s.toString();
     }
 
-    private static double niceCeiling(double v) {
+    static double niceCeiling(double v) {
         if (v <= 0) {
             return 1;
         }
