@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.streaming.api.TimerService;
 
@@ -29,7 +28,7 @@ final class BucketMatching {
 
     private final KeptConnections kept;
     private final KeptConnections due;
-    private final MapState<Long, Indicator[]> probes;
+    private final PendingProbes probes;
     private final IndicatorLookup lookup;
     private final Detector detector;
     private final DetectionSettings settings;
@@ -37,7 +36,7 @@ final class BucketMatching {
     BucketMatching(
             KeptConnections kept,
             KeptConnections due,
-            MapState<Long, Indicator[]> probes,
+            PendingProbes probes,
             IndicatorLookup lookup,
             Detector detector,
             DetectionSettings settings) {
@@ -104,8 +103,7 @@ final class BucketMatching {
             throws Exception {
         for (long instant : instantsOf(probe)) {
             if (instant > watermark) {
-                Indicator[] pending = probes.get(instant);
-                probes.put(instant, append(pending, probe));
+                probes.add(instant, probe);
                 timers.registerEventTimeTimer(instant);
             } else {
                 // A late indicator row: retro-match it now against what is kept (best effort).
@@ -132,10 +130,8 @@ final class BucketMatching {
             TimerService timers,
             List<Match> found)
             throws Exception {
-        Indicator[] arrived = probes.get(timestamp);
-        if (arrived != null) {
-            probes.remove(timestamp);
-            List<Indicator> list = List.of(arrived);
+        List<Indicator> list = probes.take(timestamp);
+        if (!list.isEmpty()) {
             retroMatch(list, timestamp, timestamp, byIp, found);
             // From this instant on: a connection of this very instant is judged below.
             scheduleJudgements(list, timestamp - 1, timers, timestamp);
@@ -288,14 +284,5 @@ final class BucketMatching {
             }
         }
         return false;
-    }
-
-    static Indicator[] append(Indicator[] a, Indicator b) {
-        if (a == null) {
-            return new Indicator[] {b};
-        }
-        Indicator[] out = java.util.Arrays.copyOf(a, a.length + 1);
-        out[a.length] = b;
-        return out;
     }
 }

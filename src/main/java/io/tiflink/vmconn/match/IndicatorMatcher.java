@@ -14,7 +14,6 @@ import java.util.Comparator;
 import java.util.List;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
@@ -85,8 +84,12 @@ public class IndicatorMatcher
 
     @Override
     public void open(OpenContext openContext) {
-        MapState<Long, Indicator[]> probes =
-                getRuntimeContext().getMapState(StateDescriptors.PENDING_PROBES);
+        PendingProbes probes =
+                new PendingProbes(
+                        getRuntimeContext().getMapState(StateDescriptors.PENDING_PROBES),
+                        getRuntimeContext().getMapState(StateDescriptors.PENDING_PROBE_CHUNKS),
+                        getRuntimeContext()
+                                .getMapState(StateDescriptors.PENDING_PROBE_CHUNK_COUNT));
         index = new TargetIndex();
         lookup = new IndicatorLookup(index, settings.exclusions());
         detector = new Detector(settings.lookbackNanos(), settings.indicatorLookbackNanos());

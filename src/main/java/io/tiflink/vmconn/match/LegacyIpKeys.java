@@ -27,14 +27,14 @@ import org.apache.flink.streaming.api.TimerService;
 final class LegacyIpKeys {
 
     private final MapState<Long, BufferedConnection[]> buffered;
-    private final MapState<Long, Indicator[]> probes;
+    private final PendingProbes probes;
     private final IndicatorLookup lookup;
     private final Detector detector;
     private final DetectionSettings settings;
 
     LegacyIpKeys(
             MapState<Long, BufferedConnection[]> buffered,
-            MapState<Long, Indicator[]> probes,
+            PendingProbes probes,
             IndicatorLookup lookup,
             Detector detector,
             DetectionSettings settings) {
@@ -59,7 +59,7 @@ final class LegacyIpKeys {
         }
         for (long instant : BucketMatching.instantsOf(probe)) {
             if (instant > watermark) {
-                probes.put(instant, BucketMatching.append(probes.get(instant), probe));
+                probes.add(instant, probe);
                 timers.registerEventTimeTimer(instant);
             } else {
                 retroMatch(List.of(probe), key, instant, watermark, byIp, found);
@@ -96,10 +96,9 @@ final class LegacyIpKeys {
                 }
             }
         }
-        Indicator[] arrived = probes.get(timestamp);
-        if (arrived != null) {
-            probes.remove(timestamp);
-            retroMatch(List.of(arrived), key, timestamp, timestamp, byIp, found);
+        List<Indicator> arrived = probes.take(timestamp);
+        if (!arrived.isEmpty()) {
+            retroMatch(arrived, key, timestamp, timestamp, byIp, found);
             scheduleJudgements(timers, timestamp);
         }
         // Connections whose look-back has passed: no indicator can arrive in time for them now.

@@ -74,6 +74,20 @@ public final class StateDescriptors {
                     Types.LONG,
                     Types.OBJECT_ARRAY(TypeInformation.of(Indicator.class)));
 
+    /**
+     * Keyed like {@link #PENDING_PROBES} (since 1.2.0): its full chunks of an instant, sealed under
+     * {@code instant * 256 + k}, so that adding a probe never rewrites all those waiting.
+     */
+    public static final MapStateDescriptor<Long, Indicator[]> PENDING_PROBE_CHUNKS =
+            new MapStateDescriptor<>(
+                    "pending-probe-chunks",
+                    Types.LONG,
+                    Types.OBJECT_ARRAY(TypeInformation.of(Indicator.class)));
+
+    /** Keyed like {@link #PENDING_PROBES} (since 1.2.0): sealed chunks per instant. */
+    public static final MapStateDescriptor<Long, Integer> PENDING_PROBE_CHUNK_COUNT =
+            new MapStateDescriptor<>("pending-probe-chunk-count", Types.LONG, Types.INT);
+
     /** Keyed by (IP, IndicatorId): open alert groups by window start. */
     public static final MapStateDescriptor<Long, AlertGroup> ALERT_GROUPS =
             new MapStateDescriptor<>(

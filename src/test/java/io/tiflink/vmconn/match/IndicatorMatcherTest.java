@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tiflink.vmconn.config.DetectionSettings;
 import io.tiflink.vmconn.model.Connection;
 import io.tiflink.vmconn.model.Indicator;
+import io.tiflink.vmconn.model.IndicatorEvent;
 import io.tiflink.vmconn.model.Match;
 import io.tiflink.vmconn.testing.MatcherHarness;
 import java.time.Duration;
@@ -362,6 +363,37 @@ class IndicatorMatcherTest {
         h.processBroadcastWatermark(millis("12:00"));
         assertThat(describe(h.extractOutputValues()))
                 .containsExactly("i1@vm1.contoso.com@2026-11-27T10:00:00Z");
+        h.close();
+    }
+
+    @Test
+    void aPublicationOfHundredsOfIndicatorsOfOneBucketAtOneTimeRetroMatchesEachOfThem()
+            throws Exception {
+        int n = 2 * PendingProbes.CHUNK + 44; // two sealed chunks and a head
+        for (int k = 0; k < n; k++) {
+            m.connection(connection("203.0." + (k / 200) + "." + (k % 200 + 1), "10:05"));
+        }
+        m.watermark("10:30");
+        for (int k = 0; k < n / 2; k++) {
+            m.indicator(indicator("i" + k, "203.0." + (k / 200) + "." + (k % 200 + 1), "10:40"));
+        }
+        var snapshot = m.harness.snapshot(1L, 1L); // sealed chunks and a head wait in state
+        var h = MatcherHarness.restored(new IndicatorMatcher(SETTINGS), snapshot);
+        for (int k = n / 2; k < n; k++) {
+            Indicator v = indicator("i" + k, "203.0." + (k / 200) + "." + (k % 200 + 1), "10:40");
+            h.processBroadcastElement(IndicatorEvent.version(v), millis("10:40"));
+            for (var p : MatcherHarness.probes(v)) {
+                h.processElement(p, millis("10:40"));
+            }
+        }
+        h.processWatermark(millis("10:40"));
+        h.processBroadcastWatermark(millis("10:40"));
+        List<Match> out = h.extractOutputValues();
+        assertThat(out).hasSize(n);
+        assertThat(out.stream().map(x -> x.indicator.indicatorId).distinct().count()).isEqualTo(n);
+        h.processWatermark(millis("12:00"));
+        h.processBroadcastWatermark(millis("12:00"));
+        assertThat(h.extractOutputValues()).as("each probe taken once").hasSize(n);
         h.close();
     }
 }
