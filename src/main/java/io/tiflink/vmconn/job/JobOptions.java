@@ -90,7 +90,14 @@ public final class JobOptions {
     /** The replay command's options. */
     public static List<Option<?>> replay() {
         List<Option<?>> all =
-                new ArrayList<>(List.of(INDICATORS, CONNECTIONS, ALERTS, DEAD_LETTERS, WATERMARKS));
+                new ArrayList<>(
+                        List.of(
+                                INDICATORS,
+                                CONNECTIONS,
+                                ALERTS,
+                                DEAD_LETTERS,
+                                WATERMARKS,
+                                DetectionOptions.REPLAY_MAX_AHEAD));
         all.addAll(DetectionOptions.ALL);
         all.add(PARALLELISM);
         return all;
@@ -103,7 +110,12 @@ public final class JobOptions {
      */
     public static List<Option<?>> kafkaJob(boolean local) {
         List<Option<?>> all = new ArrayList<>(KafkaOptions.ALL);
-        all.addAll(List.of(CHECKPOINT_INTERVAL, CHECKPOINT_DIR, RESTORE_FROM));
+        all.addAll(
+                List.of(
+                        CHECKPOINT_INTERVAL,
+                        CHECKPOINT_DIR,
+                        RESTORE_FROM,
+                        DetectionOptions.MAX_AHEAD));
         if (local) {
             all.add(WEB_UI_PORT);
         }
