@@ -31,7 +31,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *       restore continues both from the checkpoint. Offsets are committed to the group on
  *       checkpoints.
  *   <li>Sinks: exactly-once (Kafka transactions committed with each checkpoint) or at-least-once.
- *       Alert key = AlertId.
+ *       Alert key = AlertId. A dead letter too large for its topic is cut to fit ({@link
+ *       KafkaDeadLetterSerializer}).
  * </ul>
  */
 public final class KafkaPipeline {
@@ -137,12 +138,7 @@ public final class KafkaPipeline {
 
     public static void sinkDeadLetters(DataStream<DeadLetter> deadLetters, KafkaSettings k) {
         deadLetters
-                .sinkTo(
-                        sink(
-                                k,
-                                new KafkaDeadLetterSerializer(
-                                        k.deadLettersTopic(), k.deadLetterFormat()),
-                                "-dead-letters"))
+                .sinkTo(sink(k, KafkaDeadLetterSerializer.of(k), "-dead-letters"))
                 .name("Kafka " + k.deadLettersTopic())
                 .uid(Uids.DEAD_LETTER_SINK);
     }
