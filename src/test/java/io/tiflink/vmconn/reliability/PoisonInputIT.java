@@ -64,7 +64,8 @@ class PoisonInputIT {
                     ScenarioGenerator.generate(41, 600, false, ScenarioGenerator.Shapes.LEGACY);
             List<String> ind = ScenarioLines.sortedByTime(sc.indicatorLines());
             List<String> conn = ScenarioLines.sortedByTime(sc.connectionLines());
-            SpecReference.Settings s = sc.settings().withEmitMode("final");
+            SpecReference.Settings s =
+                    Reliability.coveringBound(sc.settings().withEmitMode("final"), ind, conn);
             jobId = cluster.submit(Reliability.jobJar(), 2, null, Reliability.jobArgs(feed, s));
             fig.step("job " + jobId + " runs (max-ahead: the default, 1d of the wall clock)");
             // The control: the same input, without the bound on how far ahead a row may lie.

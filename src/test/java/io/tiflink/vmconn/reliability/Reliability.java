@@ -132,6 +132,67 @@ final class Reliability {
         return a;
     }
 
+    /**
+     * The settings with an out-of-orderness bound that covers every row of the inputs (in the order
+     * written), at least 5 minutes: nothing is late, so the alerts depend on the data alone and not
+     * on which partition a row went to or how far one input ran ahead (SPEC 4.4 promises exactly
+     * the reference's alerts for rows within the bound).
+     */
+    static SpecReference.Settings coveringBound(
+            SpecReference.Settings s, List<String> indicators, List<String> connections) {
+        long worst = Math.max(lateness(indicators), lateness(connections));
+        Duration bound = Duration.ofMinutes(Math.max(5, Duration.ofNanos(worst).toMinutes() + 1));
+        org.assertj.core.api.Assertions.assertThat(bound)
+                .as("the input's rows are at most hours out of order")
+                .isLessThan(Duration.ofHours(12));
+        return s.withOutOfOrderness(bound);
+    }
+
+    /** How far behind the greatest time before it any element of the lines is, nanoseconds. */
+    private static long lateness(List<String> lines) {
+        long max = Long.MIN_VALUE;
+        long worst = 0;
+        for (String line : lines) {
+            JsonNode n;
+            try {
+                n = MAPPER.readTree(line);
+            } catch (IOException e) {
+                continue;
+            }
+            if (n == null || !n.isObject()) {
+                continue;
+            }
+            List<JsonNode> rows = new ArrayList<>();
+            for (String holder : new String[] {"records", "objects"}) {
+                if (n.path(holder).isArray()) {
+                    n.get(holder).forEach(rows::add);
+                }
+            }
+            if (rows.isEmpty()) {
+                rows.add(n);
+            }
+            for (JsonNode r : rows) {
+                String t =
+                        r.hasNonNull("TimeGenerated")
+                                ? r.path("TimeGenerated").asText()
+                                : r.hasNonNull("modified")
+                                        ? r.path("modified").asText()
+                                        : r.path("created").asText(null);
+                long tt = io.tiflink.vmconn.model.EventTimes.parseNanos(t);
+                if (tt == io.tiflink.vmconn.model.EventTimes.UNREADABLE
+                        || tt == Long.MAX_VALUE
+                        || tt == Long.MIN_VALUE + 1) {
+                    continue;
+                }
+                if (max != Long.MIN_VALUE) {
+                    worst = Math.max(worst, max - tt);
+                }
+                max = Math.max(max, tt);
+            }
+        }
+        return worst;
+    }
+
     // ---------------------------------------------------------------- the verdict
 
     /** What a read_committed consumer got, against the reference. */
