@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 
 /**
  * Writes connection lines to a feed at an even pace over a given duration, on a thread of its own,
@@ -13,14 +14,23 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ConnectionStream {
 
     private final Feed feed;
-    private final List<String> lines;
+    private final IntFunction<String> lines;
+    private final int count;
     private final Duration duration;
     private final AtomicInteger sent = new AtomicInteger();
     private CompletableFuture<Void> done;
 
     ConnectionStream(Feed feed, List<String> lines, Duration duration) {
+        this(feed, lines::get, lines.size(), duration);
+    }
+
+    /**
+     * {@code count} lines made when they are due ({@code lines.apply(i)}: a live TimeGenerated).
+     */
+    ConnectionStream(Feed feed, IntFunction<String> lines, int count, Duration duration) {
         this.feed = feed;
         this.lines = lines;
+        this.count = count;
         this.duration = duration;
     }
 
@@ -29,8 +39,8 @@ final class ConnectionStream {
                 CompletableFuture.runAsync(
                         () -> {
                             long start = System.nanoTime();
-                            long perLine = duration.toNanos() / Math.max(1, lines.size());
-                            for (int i = 0; i < lines.size(); i++) {
+                            long perLine = duration.toNanos() / Math.max(1, count);
+                            for (int i = 0; i < count; i++) {
                                 long due = start + i * perLine;
                                 long wait = due - System.nanoTime();
                                 if (wait > 0) {
@@ -40,7 +50,7 @@ final class ConnectionStream {
                                         return;
                                     }
                                 }
-                                feed.sendConnection(lines.get(i));
+                                feed.sendConnection(lines.apply(i));
                                 sent.incrementAndGet();
                             }
                             feed.flush();
@@ -54,7 +64,7 @@ final class ConnectionStream {
     }
 
     int size() {
-        return lines.size();
+        return count;
     }
 
     /** Waits until every line is written (flushed). */
