@@ -74,6 +74,11 @@ public final class CommandLine {
         return text == null ? o.defaultValue() : o.parse(text);
     }
 
+    /** Whether this command has the option (by name). */
+    public boolean declares(Option<?> option) {
+        return declared.containsKey(option.name());
+    }
+
     /** The value, which must be there (given, or a default). */
     public <T> T required(Option<T> option) {
         T v = get(option);

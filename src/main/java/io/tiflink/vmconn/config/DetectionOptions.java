@@ -82,6 +82,32 @@ public final class DetectionOptions {
                             + DetectionSettings.BROADEST_IPV6_RANGE_MAX
                             + ")");
 
+    /**
+     * Poison event time. Not in {@link #ALL}: each command declares it, with the meaning of "now"
+     * its input has. The Kafka job: ahead of the wall clock, 1 day by default.
+     */
+    public static final Option<Duration> MAX_AHEAD =
+            Option.duration(
+                    "max-ahead",
+                    Duration.ofDays(1),
+                    "a row whose TimeGenerated (a STIX object's modified) lies more than this ahead"
+                            + " of the wall clock is a dead letter instead of moving its"
+                            + " partition's watermark there (0 = no bound)");
+
+    /**
+     * The replay's {@link #MAX_AHEAD}: ahead of the greatest time read so far from the same file,
+     * so that a replay gives the same result on any day. Off by default: a file cannot tell a feed
+     * that was silent for days from a row from the future.
+     */
+    public static final Option<Duration> REPLAY_MAX_AHEAD =
+            MAX_AHEAD
+                    .withDefault(Duration.ZERO)
+                    .withDescription(
+                            "a row whose TimeGenerated (a STIX object's modified) lies more than"
+                                    + " this ahead of the greatest time read so far from its file is"
+                                    + " a dead letter (0 = no bound; with a bound, which rows are"
+                                    + " dead letters depends on the order of the file)");
+
     /** The detection options, in the order --help lists them. */
     public static final List<Option<?>> ALL =
             List.of(
@@ -97,8 +123,8 @@ public final class DetectionOptions {
                     BROADEST_IPV6_RANGE);
 
     /**
-     * The detection settings a command line gives; IllegalArgumentException naming the option for a
-     * broadest range outside its span.
+     * The detection settings a command line gives ({@link #MAX_AHEAD} when the command declares
+     * it); IllegalArgumentException naming the option for a broadest range outside its span.
      */
     public static DetectionSettings settings(CommandLine line) {
         int v4 = line.get(BROADEST_IPV4_RANGE);
@@ -113,8 +139,11 @@ public final class DetectionOptions {
                 v6,
                 DetectionSettings.BROADEST_IPV6_RANGE_MIN,
                 DetectionSettings.BROADEST_IPV6_RANGE_MAX);
-        return DetectionSettings.defaults()
-                .withWindow(line.get(WINDOW))
+        DetectionSettings s =
+                line.declares(MAX_AHEAD)
+                        ? DetectionSettings.defaults().withMaxAhead(line.get(MAX_AHEAD))
+                        : DetectionSettings.defaults();
+        return s.withWindow(line.get(WINDOW))
                 .withLookback(line.get(LOOKBACK))
                 .withIndicatorLookback(line.get(INDICATOR_LOOKBACK))
                 .withOutOfOrderness(line.get(OUT_OF_ORDERNESS))

@@ -8,8 +8,9 @@ import java.util.List;
 
 /**
  * What the detection computes: the rule's time parameters (SPEC names W, L, P), the
- * out-of-orderness bound, the emit mode, extra excluded ranges and the broadest range indicators
- * kept (SPEC 6.4b). Immutable; built with the {@code with…} methods from {@link #defaults()}.
+ * out-of-orderness bound, the emit mode, extra excluded ranges, the broadest range indicators kept
+ * (SPEC 6.4b), and how far ahead a row's time may lie before it is a dead letter (poison event
+ * time). Immutable; built with the {@code with…} methods from {@link #defaults()}.
  */
 public final class DetectionSettings implements Serializable, Cloneable {
 
@@ -45,6 +46,7 @@ public final class DetectionSettings implements Serializable, Cloneable {
     private IpExclusions exclusions;
     private int broadestIpv4Range = DEFAULT_BROADEST_IPV4_RANGE;
     private int broadestIpv6Range = DEFAULT_BROADEST_IPV6_RANGE;
+    private long maxAheadMillis;
 
     private DetectionSettings() {}
 
@@ -55,7 +57,8 @@ public final class DetectionSettings implements Serializable, Cloneable {
                 || indicatorLookbackMillis < 0
                 || outOfOrdernessMillis < 0
                 || idlenessMillis < 0
-                || allowedLatenessMillis < 0) {
+                || allowedLatenessMillis < 0
+                || maxAheadMillis < 0) {
             throw new IllegalArgumentException("durations must not be negative");
         }
         checkSpan(
@@ -98,7 +101,8 @@ public final class DetectionSettings implements Serializable, Cloneable {
 
     /**
      * The scheduled rule's values: W = 1h, L = 1h, P = 14d; bound 5 min; final alerts; ranges up to
-     * /8 (IPv4) and /32 (IPv6).
+     * /8 (IPv4) and /32 (IPv6); no bound on how far ahead a row may lie (the Kafka job's option
+     * {@code --max-ahead} gives it 1 day).
      */
     public static DetectionSettings defaults() {
         return new DetectionSettings().check();
@@ -175,6 +179,17 @@ public final class DetectionSettings implements Serializable, Cloneable {
         return s.check();
     }
 
+    /**
+     * Poison event time: a row whose version time lies more than this ahead of "now" is a dead
+     * letter, not a row that moves its input's watermark there. What "now" is (the wall clock, or
+     * the input's own progress) is the source plug's choice ({@code io.MaxAhead}). 0: no bound.
+     */
+    public DetectionSettings withMaxAhead(Duration d) {
+        DetectionSettings s = copy();
+        s.maxAheadMillis = d.toMillis();
+        return s.check();
+    }
+
     /** W: alert window (the rule's queryFrequency). */
     public long windowMillis() {
         return windowMillis;
@@ -240,6 +255,11 @@ public final class DetectionSettings implements Serializable, Cloneable {
         return broadestIpv6Range;
     }
 
+    /** How far ahead of "now" a row's version time may lie; 0: no bound. */
+    public long maxAheadMillis() {
+        return maxAheadMillis;
+    }
+
     @Override
     public String toString() {
         return "window="
@@ -261,6 +281,10 @@ public final class DetectionSettings implements Serializable, Cloneable {
                 + " broadest-ipv4-range=/"
                 + broadestIpv4Range
                 + " broadest-ipv6-range=/"
-                + broadestIpv6Range;
+                + broadestIpv6Range
+                + " max-ahead="
+                + (maxAheadMillis == 0
+                        ? "none"
+                        : Durations.format(Duration.ofMillis(maxAheadMillis)));
     }
 }

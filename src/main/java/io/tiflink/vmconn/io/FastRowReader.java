@@ -19,7 +19,8 @@ import java.util.Arrays;
  * be of another shape (SPEC 6.1: a column {@code type}, {@code objects}, {@code more}, {@code
  * next}, {@code Id}, {@code ObservableKey}, {@code ObservableValue} or {@code Pattern}). A column's
  * text is what {@code JsonNode.asText()} (scalars) or {@code toString()} (objects, arrays) gives,
- * as on the tree path. Not thread-safe.
+ * as on the tree path. A record that names a column the job reads twice is left to the tree path
+ * too, which makes it a dead letter ({@link JsonColumns}). Not thread-safe.
  */
 final class FastRowReader {
 
@@ -146,6 +147,7 @@ final class FastRowReader {
                 return false;
             }
             JsonToken t;
+            int seen = 0; // a bit per column read
             while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
                 JsonToken v = p.nextToken();
@@ -154,7 +156,13 @@ final class FastRowReader {
                     return false;
                 } else if (k < 0) {
                     p.skipChildren();
-                } else if (k == ACTIVE) {
+                    continue;
+                }
+                if ((seen & (1 << k)) != 0) {
+                    return false; // a column read twice: the tree path makes it a dead letter
+                }
+                seen |= 1 << k;
+                if (k == ACTIVE) {
                     col[k] =
                             v == JsonToken.VALUE_TRUE
                                             || v == JsonToken.VALUE_STRING

@@ -43,10 +43,15 @@ final class IndicatorObjects {
      * {@code dead} when it has no readable TimeGenerated or no non-blank IndicatorId.
      */
     InputRecord legacyRow(JsonNode row, Function<String, InputRecord> dead) {
+        String duplicate = JsonColumns.duplicateOf(row, JsonColumns.LEGACY_COLUMNS);
+        if (duplicate != null) {
+            return dead.apply(JsonColumns.duplicateKey(duplicate));
+        }
         String tgText = text(row, "TimeGenerated");
         long tg = EventTimes.parseNanos(tgText);
-        if (tg == EventTimes.UNREADABLE) {
-            return dead.apply(timeProblem("row without TimeGenerated", "TimeGenerated", tgText));
+        String problem = timeProblem("row without TimeGenerated", "TimeGenerated", tgText, tg);
+        if (problem != null) {
+            return dead.apply(problem);
         }
         String id = text(row, "IndicatorId");
         if (id == null || id.isBlank()) {
@@ -78,10 +83,20 @@ final class IndicatorObjects {
      * when it has no readable TimeGenerated or no Id (a non-blank string or number).
      */
     InputRecord threatIntelRow(JsonNode row, Function<String, InputRecord> dead) {
+        String duplicate = JsonColumns.duplicateOf(row, JsonColumns.THREAT_INTEL_COLUMNS);
+        JsonNode data = data(row.get("Data"));
+        if (duplicate == null && data != null) {
+            String inData = JsonColumns.duplicateOf(data, JsonColumns.DATA_KEYS);
+            duplicate = inData == null ? null : "Data." + inData;
+        }
+        if (duplicate != null) {
+            return dead.apply(JsonColumns.duplicateKey(duplicate));
+        }
         String tgText = text(row, "TimeGenerated");
         long tg = EventTimes.parseNanos(tgText);
-        if (tg == EventTimes.UNREADABLE) {
-            return dead.apply(timeProblem("row without TimeGenerated", "TimeGenerated", tgText));
+        String problem = timeProblem("row without TimeGenerated", "TimeGenerated", tgText, tg);
+        if (problem != null) {
+            return dead.apply(problem);
         }
         String id = JsonColumns.id(row, "Id");
         if (id == null) {
@@ -99,7 +114,6 @@ final class IndicatorObjects {
                         && !bool(row.get("Revoked"));
         boolean bounds = bounds(i, text(row, "ValidFrom"), false, text(row, "ValidUntil"));
         i.active = flags && bounds;
-        JsonNode data = data(row.get("Data"));
         i.description = data == null ? null : text(data, "description");
         i.activityGroupNames = activityGroup(data == null ? null : data.get("labels"));
         i.confidenceScore = text(row, "Confidence");
@@ -116,6 +130,10 @@ final class IndicatorObjects {
      * created}).
      */
     InputRecord stixIndicator(JsonNode object, Function<String, InputRecord> dead) {
+        String duplicate = JsonColumns.duplicateOf(object, JsonColumns.STIX_PROPERTIES);
+        if (duplicate != null) {
+            return dead.apply(JsonColumns.duplicateKey(duplicate));
+        }
         String id = JsonColumns.stixId(object);
         if (id == null) {
             return dead.apply("STIX indicator without id");
@@ -123,10 +141,11 @@ final class IndicatorObjects {
         String timeProperty = object.hasNonNull("modified") ? "modified" : "created";
         String timeText = text(object, timeProperty);
         long time = EventTimes.parseNanos(timeText);
-        if (time == EventTimes.UNREADABLE) {
-            return dead.apply(
-                    timeProblem(
-                            "STIX indicator without modified or created", timeProperty, timeText));
+        String problem =
+                timeProblem(
+                        "STIX indicator without modified or created", timeProperty, timeText, time);
+        if (problem != null) {
+            return dead.apply(problem);
         }
         Indicator i = new Indicator();
         i.shape = Indicator.STIX;
@@ -144,10 +163,32 @@ final class IndicatorObjects {
         return InputRecord.of(i);
     }
 
-    /** The reason a version time is unusable: {@code missing}, or its text is unreadable. */
-    static String timeProblem(String missing, String column, String text) {
-        return text == null ? missing : "unreadable " + column + " '" + text + "'";
+    /**
+     * The reason a version time read from {@code text} as {@code nanos} is unusable, or null when
+     * it is usable: {@code missing} when there is no text; unreadable; or outside the times the job
+     * holds exactly, epoch nanoseconds in a long (years 1677 to 2262: {@code
+     * "+999999999-12-31T23:59:59Z"} reads, but saturated it would compare equal to every other time
+     * beyond 2262, and move a watermark to the end of time).
+     */
+    static String timeProblem(String missing, String column, String text, long nanos) {
+        if (nanos == EventTimes.UNREADABLE) {
+            return text == null ? missing : "unreadable " + column + " '" + quoted(text) + "'";
+        }
+        if (nanos == Long.MAX_VALUE || nanos == Long.MIN_VALUE + 1) {
+            return column
+                    + " '"
+                    + quoted(text)
+                    + "' is outside the times the job can hold (years 1677 to 2262)";
+        }
+        return null;
     }
+
+    /** At most {@value #QUOTED_CHARS} characters of a value, for a reason. */
+    static String quoted(String text) {
+        return text.length() <= QUOTED_CHARS ? text : text.substring(0, QUOTED_CHARS) + "...";
+    }
+
+    private static final int QUOTED_CHARS = 64;
 
     /**
      * Sets {@code validFrom} (0 when absent or unreadable: no condition, the version being never

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tiflink.vmconn.model.Connection;
 import io.tiflink.vmconn.model.DeadLetter;
 import io.tiflink.vmconn.model.EventTimes;
+import io.tiflink.vmconn.model.Indicator;
 import io.tiflink.vmconn.model.InputRecord;
 import java.io.IOException;
 import java.io.Serializable;
@@ -43,8 +44,14 @@ import java.util.function.Function;
  * letter inside an envelope carries the element's index in it as its {@code row}.
  *
  * <p>A record that is one plain row takes the fast path ({@link FastRowReader}); anything else (an
- * envelope, another shape, not an object, not JSON) the general path, a JSON tree, which also
- * decides every dead letter. Both paths give the same rows.
+ * envelope, another shape, not an object, not JSON, a duplicated column) the general path, a JSON
+ * tree, which also decides every dead letter. Both paths give the same rows.
+ *
+ * <p>Besides SPEC 5.3's unreadable records, these are dead letters too: a row or object naming a
+ * key the job reads more than once ({@link JsonColumns}: which value is meant is unknown); a
+ * version time outside the years the job holds (1677 to 2262); and a version time further ahead
+ * than the {@link MaxAhead} bound, which would move its input's watermark to where no real row is
+ * yet.
  */
 public final class RowParser implements Serializable {
 
@@ -67,14 +74,22 @@ public final class RowParser implements Serializable {
 
     private final Table table;
     private final long outOfOrdernessNanos;
+    private final MaxAhead maxAhead;
     private transient ObjectMapper mapper;
     private transient ArrivalLateness lateness;
     private transient FastRowReader fast;
     private transient IndicatorObjects indicatorObjects;
 
+    /** A parser without a bound on how far ahead a row's time may lie. */
     public RowParser(Table table, long outOfOrdernessNanos) {
+        this(table, outOfOrdernessNanos, MaxAhead.NONE);
+    }
+
+    /** A parser whose rows further ahead than {@code maxAhead} are dead letters. */
+    public RowParser(Table table, long outOfOrdernessNanos, MaxAhead maxAhead) {
         this.table = table;
         this.outOfOrdernessNanos = outOfOrdernessNanos;
+        this.maxAhead = maxAhead;
     }
 
     public Table table() {
@@ -84,6 +99,7 @@ public final class RowParser implements Serializable {
     private void init() {
         if (mapper == null) {
             mapper = new ObjectMapper();
+            mapper.setNodeFactory(JsonColumns.TRACKING); // objects note their duplicated keys
             lateness = new ArrivalLateness(outOfOrdernessNanos);
             fast = new FastRowReader(table, mapper);
             indicatorObjects = new IndicatorObjects(mapper);
@@ -107,22 +123,59 @@ public final class RowParser implements Serializable {
 
     /** The row the fast path read, or its dead letter. */
     private InputRecord fastRow(byte[] bytes, String source, int partition, long offset) {
+        Position at = new Position(source, partition, offset);
+        Function<String, InputRecord> dead = reason -> dead(at, -1, reason, bytes);
         String tgText = fast.timeGenerated();
         long tg = EventTimes.parseNanos(tgText);
-        if (tg == EventTimes.UNREADABLE) {
-            return dead(source, partition, offset, -1, timeProblem(tgText), bytes);
+        String problem = timeProblem(tgText, tg);
+        if (problem != null) {
+            return dead.apply(problem);
         }
         int digits = EventTimes.fractionDigits(tgText);
         if (table == Table.INDICATORS) {
             String id = fast.indicatorId();
             if (id == null || id.isBlank()) {
-                return dead(source, partition, offset, -1, IndicatorObjects.NO_INDICATOR_ID, bytes);
+                return dead.apply(IndicatorObjects.NO_INDICATOR_ID);
             }
-            return InputRecord.of(fast.indicator(tg, digits));
+            return inTime(InputRecord.of(fast.indicator(tg, digits)), at, dead);
         }
-        Connection c = fast.connection(tg, digits);
-        c.late = lateness.isLate(source, partition, tg);
-        return InputRecord.of(c);
+        return inTime(InputRecord.of(fast.connection(tg, digits)), at, dead);
+    }
+
+    /**
+     * A row read, unless its version time lies further ahead than {@link #maxAhead} allows (then
+     * its dead letter); a connection kept is marked late or not (SPEC 4.4) against the rows kept
+     * before it.
+     */
+    private InputRecord inTime(InputRecord r, Position at, Function<String, InputRecord> dead) {
+        if (r.indicator != null) {
+            Indicator i = r.indicator;
+            String problem =
+                    maxAhead.check(
+                            at.source,
+                            at.partition,
+                            i.shape == Indicator.STIX
+                                    ? "STIX version time (modified, else created)"
+                                    : "TimeGenerated",
+                            i.timeGenerated,
+                            i.timeGeneratedDigits);
+            return problem == null ? r : dead.apply(problem);
+        }
+        if (r.connection != null) {
+            Connection c = r.connection;
+            String problem =
+                    maxAhead.check(
+                            at.source,
+                            at.partition,
+                            "TimeGenerated",
+                            c.timeGenerated,
+                            c.timeGeneratedDigits);
+            if (problem != null) {
+                return dead.apply(problem);
+            }
+            c.late = lateness.isLate(at.source, at.partition, c.timeGenerated);
+        }
+        return r;
     }
 
     /** The general path: the record as a JSON tree (every record shape, every dead letter). */
@@ -162,6 +215,16 @@ public final class RowParser implements Serializable {
             return;
         }
         Position at = new Position(source, partition, offset);
+        String duplicate =
+                JsonColumns.duplicateOf(
+                        node,
+                        table == Table.CONNECTIONS
+                                ? JsonColumns.CONNECTION_RECORD_KEYS
+                                : JsonColumns.INDICATOR_RECORD_KEYS);
+        if (duplicate != null) {
+            out.accept(dead(at, -1, JsonColumns.duplicateKey(duplicate), bytes));
+            return;
+        }
         JsonNode records = node.get("records");
         if (records != null && records.isArray()) {
             elements(records, "envelope row is not a JSON object", at, out);
@@ -223,11 +286,14 @@ public final class RowParser implements Serializable {
     private InputRecord row(JsonNode row, Position at, int index, byte[] raw) {
         Function<String, InputRecord> dead = reason -> dead(at, index, reason, rawOf(row, raw));
         if (table == Table.CONNECTIONS) {
-            return connectionRow(row, at, dead);
+            return inTime(connectionRow(row, dead), at, dead);
+        }
+        if (JsonColumns.duplicateOf(row, JsonColumns.SHAPE_KEYS) != null) {
+            return dead.apply(JsonColumns.duplicateKey("type")); // which shape is meant?
         }
         String type = stixType(row);
         if ("indicator".equals(type)) {
-            return indicatorObjects.stixIndicator(row, dead);
+            return inTime(indicatorObjects.stixIndicator(row, dead), at, dead);
         }
         if (type != null) {
             return InputRecord.skipped(OTHER_STIX_TYPE);
@@ -236,9 +302,9 @@ public final class RowParser implements Serializable {
                 || row.has("ObservableValue")
                 || row.has("Pattern")
                 || row.has("Id") && !row.has("IndicatorId")) {
-            return indicatorObjects.threatIntelRow(row, dead);
+            return inTime(indicatorObjects.threatIntelRow(row, dead), at, dead);
         }
-        return indicatorObjects.legacyRow(row, dead);
+        return inTime(indicatorObjects.legacyRow(row, dead), at, dead);
     }
 
     /** A lower-case string {@code type} (non-empty, equal to its lower case), or null. */
@@ -255,16 +321,22 @@ public final class RowParser implements Serializable {
         return v != null && v.isTextual();
     }
 
-    private static String timeProblem(String tgText) {
-        return IndicatorObjects.timeProblem("row without TimeGenerated", "TimeGenerated", tgText);
+    private static String timeProblem(String tgText, long tg) {
+        return IndicatorObjects.timeProblem(
+                "row without TimeGenerated", "TimeGenerated", tgText, tg);
     }
 
-    private InputRecord connectionRow(
-            JsonNode row, Position at, Function<String, InputRecord> dead) {
+    /** A connection row (SPEC 2), not yet judged against {@link #maxAhead} nor marked late. */
+    private static InputRecord connectionRow(JsonNode row, Function<String, InputRecord> dead) {
+        String duplicate = JsonColumns.duplicateOf(row, JsonColumns.CONNECTION_COLUMNS);
+        if (duplicate != null) {
+            return dead.apply(JsonColumns.duplicateKey(duplicate));
+        }
         String tgText = text(row, "TimeGenerated");
         long tg = EventTimes.parseNanos(tgText);
-        if (tg == EventTimes.UNREADABLE) {
-            return dead.apply(timeProblem(tgText));
+        String problem = timeProblem(tgText, tg);
+        if (problem != null) {
+            return dead.apply(problem);
         }
         Connection c = new Connection();
         c.timeGenerated = tg;
@@ -277,7 +349,6 @@ public final class RowParser implements Serializable {
         c.remoteIp = text(row, "RemoteIp");
         c.protocol = text(row, "Protocol");
         c.destinationPort = text(row, "DestinationPort");
-        c.late = lateness.isLate(at.source, at.partition, tg);
         return InputRecord.of(c);
     }
 

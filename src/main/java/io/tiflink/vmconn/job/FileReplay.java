@@ -8,6 +8,7 @@ import io.tiflink.vmconn.io.DeadLetterJson;
 import io.tiflink.vmconn.io.InputWatermarks;
 import io.tiflink.vmconn.io.JsonLinesFormat;
 import io.tiflink.vmconn.io.LineFileSink;
+import io.tiflink.vmconn.io.MaxAhead;
 import io.tiflink.vmconn.io.RowParser;
 import io.tiflink.vmconn.model.InputRecord;
 import io.tiflink.vmconn.workflow.DetectionWorkflow;
@@ -158,7 +159,13 @@ public final class FileReplay {
             DetectionSettings settings,
             WatermarkStrategy<InputRecord> watermarks,
             String uid) {
-        RowParser parser = new RowParser(table, settings.outOfOrdernessNanos());
+        // No wall clock in a replay: a row is ahead of the greatest time read so far from its file
+        // (when --max-ahead is given), so the same files give the same dead letters on any day.
+        RowParser parser =
+                new RowParser(
+                        table,
+                        settings.outOfOrdernessNanos(),
+                        MaxAhead.ofInputProgress(settings.maxAheadMillis()));
         FileSource<InputRecord> source =
                 FileSource.forRecordStreamFormat(
                                 new JsonLinesFormat(parser, file), new Path(new File(file).toURI()))

@@ -107,7 +107,8 @@ public final class JobOptions {
                                 ALERTS,
                                 ALERT_FORMAT,
                                 DEAD_LETTERS,
-                                WATERMARKS));
+                                WATERMARKS,
+                                DetectionOptions.REPLAY_MAX_AHEAD));
         all.addAll(DetectionOptions.ALL);
         all.add(PARALLELISM);
         return all;
@@ -120,7 +121,13 @@ public final class JobOptions {
      */
     public static List<Option<?>> kafkaJob(boolean local) {
         List<Option<?>> all = new ArrayList<>(KafkaOptions.ALL);
-        all.addAll(List.of(ALERT_FORMAT, CHECKPOINT_INTERVAL, CHECKPOINT_DIR, RESTORE_FROM));
+        all.addAll(
+                List.of(
+                        ALERT_FORMAT,
+                        CHECKPOINT_INTERVAL,
+                        CHECKPOINT_DIR,
+                        RESTORE_FROM,
+                        DetectionOptions.MAX_AHEAD));
         if (local) {
             all.add(WEB_UI_PORT);
         }

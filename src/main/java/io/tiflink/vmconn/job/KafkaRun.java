@@ -1,5 +1,6 @@
 package io.tiflink.vmconn.job;
 
+import io.tiflink.vmconn.kafka.KafkaAccess;
 import io.tiflink.vmconn.kafka.KafkaPipeline;
 import java.io.PrintStream;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -13,6 +14,7 @@ public final class KafkaRun {
     /** {@code run}: the Kafka job on a local MiniCluster until stopped (Ctrl-C). */
     public static int runLocal(String[] args, PrintStream log) throws Exception {
         KafkaJobConfig c = KafkaJobConfig.parse(true, args);
+        KafkaAccess.check(c.kafka); // a wrong password or an untrusted certificate: one line
         quietSinkMetricWarnings();
         int parallelism = c.options.get(JobOptions.PARALLELISM);
         int webUi = c.options.get(JobOptions.WEB_UI_PORT);

@@ -1,5 +1,6 @@
 package io.tiflink.vmconn.job;
 
+import io.tiflink.vmconn.kafka.KafkaAccess;
 import io.tiflink.vmconn.kafka.KafkaPipeline;
 import java.util.Arrays;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -30,6 +31,9 @@ public final class TiVmConnectionJob {
             return;
         }
         KafkaJobConfig c = KafkaJobConfig.parse(false, args);
+        // A wrong password or an untrusted certificate stops the submission with one line, rather
+        // than failing every task at every restart.
+        KafkaAccess.check(c.kafka);
         StreamExecutionEnvironment env = FlinkEnvironments.submitted();
         Integer parallelism = c.options.get(JobOptions.CLUSTER_PARALLELISM);
         if (parallelism != null) {

@@ -3,6 +3,7 @@ package io.tiflink.vmconn.kafka;
 import io.tiflink.vmconn.alert.AlertFormat;
 import io.tiflink.vmconn.config.DetectionSettings;
 import io.tiflink.vmconn.io.InputWatermarks;
+import io.tiflink.vmconn.io.MaxAhead;
 import io.tiflink.vmconn.io.RowParser;
 import io.tiflink.vmconn.model.Alert;
 import io.tiflink.vmconn.model.DeadLetter;
@@ -24,12 +25,15 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *
  * <ul>
  *   <li>Sources: per-partition watermarks from {@link InputWatermarks} (with idleness, so a quiet
- *       partition or a quiet indicator feed never stalls alerts). The indicator topic is read from
- *       the earliest offset on a first start (it holds the whole TI set); the connection topic from
- *       the group's committed offsets, else {@code --connections-start}. A restore continues both
- *       from the checkpoint. Offsets are committed to the group on checkpoints.
+ *       partition or a quiet indicator feed never stalls alerts); a row dated further ahead of the
+ *       wall clock than {@code --max-ahead} is a dead letter ({@link MaxAhead}). The indicator
+ *       topic is read from the earliest offset on a first start (it holds the whole TI set); the
+ *       connection topic from the group's committed offsets, else {@code --connections-start}. A
+ *       restore continues both from the checkpoint. Offsets are committed to the group on
+ *       checkpoints.
  *   <li>Sinks: exactly-once (Kafka transactions committed with each checkpoint) or at-least-once.
- *       Alert key = AlertId.
+ *       Alert key = AlertId. A dead letter too large for its topic is cut to fit ({@link
+ *       KafkaDeadLetterSerializer}).
  * </ul>
  */
 public final class KafkaPipeline {
@@ -112,7 +116,13 @@ public final class KafkaPipeline {
             String suffix) {
         return sourceBuilder(k, topic, suffix)
                 .setStartingOffsets(start)
-                .setDeserializer(new KafkaRecordsDeserializer(table, d.outOfOrdernessNanos()))
+                .setDeserializer(
+                        new KafkaRecordsDeserializer(
+                                new RowParser(
+                                        table,
+                                        d.outOfOrdernessNanos(),
+                                        // a live input: no real row is from the future
+                                        MaxAhead.ofWallClock(d.maxAheadMillis()))))
                 .build();
     }
 
@@ -142,12 +152,7 @@ public final class KafkaPipeline {
 
     public static void sinkDeadLetters(DataStream<DeadLetter> deadLetters, KafkaSettings k) {
         deadLetters
-                .sinkTo(
-                        sink(
-                                k,
-                                new KafkaDeadLetterSerializer(
-                                        k.deadLettersTopic(), k.deadLetterFormat()),
-                                "-dead-letters"))
+                .sinkTo(sink(k, KafkaDeadLetterSerializer.of(k), "-dead-letters"))
                 .name("Kafka " + k.deadLettersTopic())
                 .uid(Uids.DEAD_LETTER_SINK);
     }

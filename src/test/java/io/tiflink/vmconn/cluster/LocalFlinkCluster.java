@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
  * {@code submit.sh} and {@code savepoint.sh} submit and stop jobs as a user would. Observations
  * (job state, task placement, checkpoints, exceptions) come from the REST API.
  */
-final class LocalFlinkCluster implements AutoCloseable {
+public final class LocalFlinkCluster implements AutoCloseable {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -43,8 +43,9 @@ final class LocalFlinkCluster implements AutoCloseable {
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private volatile boolean started;
+    private final Map<String, String> environment = new TreeMap<>();
 
-    LocalFlinkCluster(Path project, Path work, Path lib) throws IOException {
+    public LocalFlinkCluster(Path project, Path work, Path lib) throws IOException {
         this.project = project;
         this.work = work;
         this.lib = lib;
@@ -52,11 +53,19 @@ final class LocalFlinkCluster implements AutoCloseable {
         this.rpcPort = freePort();
     }
 
-    Path work() {
+    /**
+     * Environment variables for every process the scripts start from now on (the JobManager, where
+     * the job's {@code main} expands {@code ${NAME}}; FLINK_TM_MEMORY, ...).
+     */
+    public void environment(String name, String value) {
+        environment.put(name, value);
+    }
+
+    public Path work() {
         return work;
     }
 
-    String restUrl() {
+    public String restUrl() {
         return "http://localhost:" + restPort;
     }
 
@@ -64,7 +73,7 @@ final class LocalFlinkCluster implements AutoCloseable {
      * {@code cluster.sh start N -D ...}: returns when the REST API answers and N TaskManagers are
      * registered.
      */
-    void start(int taskManagers, Map<String, String> overrides)
+    public void start(int taskManagers, Map<String, String> overrides)
             throws IOException, InterruptedException {
         List<String> args = new ArrayList<>(List.of("start", Integer.toString(taskManagers)));
         overrides.forEach((k, v) -> args.addAll(List.of("-D", k + "=" + v)));
@@ -73,12 +82,12 @@ final class LocalFlinkCluster implements AutoCloseable {
     }
 
     /** {@code cluster.sh add-tm}: one more TaskManager, registered when this returns. */
-    void addTaskManager() throws IOException, InterruptedException {
+    public void addTaskManager() throws IOException, InterruptedException {
         script("cluster.sh", List.of("add-tm"), Duration.ofMinutes(2));
     }
 
     /** {@code cluster.sh kill-tm INDEX}: SIGKILL, as a crash or a lost machine. */
-    void killTaskManager(String resourceId) throws IOException, InterruptedException {
+    public void killTaskManager(String resourceId) throws IOException, InterruptedException {
         script(
                 "cluster.sh",
                 List.of("kill-tm", resourceId.replace("tm-", "")),
@@ -86,7 +95,7 @@ final class LocalFlinkCluster implements AutoCloseable {
     }
 
     /** {@code submit.sh}: upload and run; returns the job id once every task runs. */
-    String submit(Path jar, int parallelism, String savepoint, List<String> jobArgs)
+    public String submit(Path jar, int parallelism, String savepoint, List<String> jobArgs)
             throws IOException, InterruptedException {
         List<String> args = new ArrayList<>(List.of("-p", Integer.toString(parallelism)));
         if (savepoint != null) {
@@ -99,7 +108,7 @@ final class LocalFlinkCluster implements AutoCloseable {
     }
 
     /** {@code savepoint.sh stop}: stop with a savepoint; returns its path. */
-    String stopWithSavepoint(String jobId) throws IOException, InterruptedException {
+    public String stopWithSavepoint(String jobId) throws IOException, InterruptedException {
         return lastLine(script("savepoint.sh", List.of("stop", jobId), Duration.ofMinutes(5)));
     }
 
@@ -123,7 +132,7 @@ final class LocalFlinkCluster implements AutoCloseable {
     }
 
     /** The tail of every log, for a failure message. */
-    String logTails(int lines) {
+    public String logTails(int lines) {
         try {
             return script(
                     "cluster.sh", List.of("logs", Integer.toString(lines)), Duration.ofSeconds(30));
@@ -142,7 +151,7 @@ final class LocalFlinkCluster implements AutoCloseable {
      * Resident memory of each of the cluster's processes, MB, by role (jobmanager, taskmanager-1,
      * ...).
      */
-    Map<String, Long> rssMegabytes() {
+    public Map<String, Long> rssMegabytes() {
         Map<String, Long> out = new TreeMap<>();
         pids().forEach(
                         (role, pid) -> {
@@ -163,7 +172,7 @@ final class LocalFlinkCluster implements AutoCloseable {
         return out;
     }
 
-    Map<String, Long> pids() {
+    public Map<String, Long> pids() {
         Map<String, Long> out = new TreeMap<>();
         Path dir = work.resolve("pids");
         if (!Files.isDirectory(dir)) {
@@ -191,7 +200,7 @@ final class LocalFlinkCluster implements AutoCloseable {
      * The Prometheus reporter's port of a process, from its log ("Started PrometheusReporter HTTP
      * server on port N").
      */
-    OptionalLong prometheusPort(String role) throws IOException {
+    public OptionalLong prometheusPort(String role) throws IOException {
         Path log = work.resolve("log").resolve(role + ".log");
         if (!Files.exists(log)) {
             return OptionalLong.empty();
@@ -206,7 +215,7 @@ final class LocalFlinkCluster implements AutoCloseable {
         return port < 0 ? OptionalLong.empty() : OptionalLong.of(port);
     }
 
-    String scrape(long port) throws IOException, InterruptedException {
+    public String scrape(long port) throws IOException, InterruptedException {
         return http.send(
                         HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/metrics"))
                                 .timeout(Duration.ofSeconds(10))
@@ -233,7 +242,7 @@ final class LocalFlinkCluster implements AutoCloseable {
 
     // ---------------------------------------------------------------- REST observations
 
-    JsonNode get(String path) throws IOException, InterruptedException {
+    public JsonNode get(String path) throws IOException, InterruptedException {
         HttpResponse<String> r =
                 http.send(
                         HttpRequest.newBuilder(URI.create(restUrl() + path))
@@ -246,7 +255,7 @@ final class LocalFlinkCluster implements AutoCloseable {
         return MAPPER.readTree(r.body());
     }
 
-    void cancel(String jobId) throws IOException, InterruptedException {
+    public void cancel(String jobId) throws IOException, InterruptedException {
         http.send(
                 HttpRequest.newBuilder(URI.create(restUrl() + "/jobs/" + jobId + "?mode=cancel"))
                         .method("PATCH", HttpRequest.BodyPublishers.noBody())
@@ -255,12 +264,12 @@ final class LocalFlinkCluster implements AutoCloseable {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    String jobState(String jobId) throws IOException, InterruptedException {
+    public String jobState(String jobId) throws IOException, InterruptedException {
         return get("/jobs/" + jobId).path("state").asText();
     }
 
     /** Whether the job is RUNNING with every task RUNNING. */
-    boolean allTasksRunning(String jobId) throws IOException, InterruptedException {
+    public boolean allTasksRunning(String jobId) throws IOException, InterruptedException {
         JsonNode job = get("/jobs/" + jobId);
         if (!job.path("state").asText().equals("RUNNING")) {
             return false;
@@ -274,7 +283,7 @@ final class LocalFlinkCluster implements AutoCloseable {
     }
 
     /** How many subtasks of the job each TaskManager runs, by resource id (tm-1, ...). */
-    Map<String, Integer> subtasksByTaskManager(String jobId)
+    public Map<String, Integer> subtasksByTaskManager(String jobId)
             throws IOException, InterruptedException {
         Map<String, Integer> out = new LinkedHashMap<>();
         for (JsonNode v : get("/jobs/" + jobId).path("vertices")) {
@@ -286,16 +295,16 @@ final class LocalFlinkCluster implements AutoCloseable {
         return out;
     }
 
-    JsonNode checkpoints(String jobId) throws IOException, InterruptedException {
+    public JsonNode checkpoints(String jobId) throws IOException, InterruptedException {
         return get("/jobs/" + jobId + "/checkpoints");
     }
 
-    long completedCheckpoints(String jobId) throws IOException, InterruptedException {
+    public long completedCheckpoints(String jobId) throws IOException, InterruptedException {
         return checkpoints(jobId).path("counts").path("completed").asLong();
     }
 
     /** The job's most recent failure, for messages: its root exception's first lines. */
-    String lastFailure(String jobId) {
+    public String lastFailure(String jobId) {
         try {
             JsonNode entries =
                     get("/jobs/" + jobId + "/exceptions").path("exceptionHistory").path("entries");
@@ -313,7 +322,8 @@ final class LocalFlinkCluster implements AutoCloseable {
      * Polls until the condition holds; on timeout fails with the message and the job's last
      * failure.
      */
-    void await(String what, Duration timeout, String jobId, Check condition) throws Exception {
+    public void await(String what, Duration timeout, String jobId, Check condition)
+            throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             if (condition.holds()) {
@@ -347,7 +357,7 @@ final class LocalFlinkCluster implements AutoCloseable {
     }
 
     /** A condition polled by {@link #await}. */
-    interface Check {
+    public interface Check {
         boolean holds() throws Exception;
     }
 
@@ -367,6 +377,7 @@ final class LocalFlinkCluster implements AutoCloseable {
         pb.environment().put("FLINK_RPC_PORT", Integer.toString(rpcPort));
         pb.environment().put("FLINK_REST_URL", restUrl());
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().putAll(environment);
         Path out = Files.createTempFile(work, name + "-", ".out");
         Path err = Files.createTempFile(work, name + "-", ".err");
         Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
@@ -414,7 +425,7 @@ final class LocalFlinkCluster implements AutoCloseable {
         return lines.get(lines.size() - 1).trim();
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             return s.getLocalPort();
         }
