@@ -6,13 +6,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tiflink.vmconn.model.Connection;
-import io.tiflink.vmconn.model.DeadLetter;
 import io.tiflink.vmconn.model.EventTimes;
-import io.tiflink.vmconn.model.Indicator;
 import io.tiflink.vmconn.model.InputRecord;
 import java.io.IOException;
 import java.io.Serializable;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -20,7 +17,8 @@ import java.util.function.Function;
 /**
  * Reads one input record (SPEC 5.1, 6.1) into rows, dead letters (SPEC 5.3) or skipped elements.
  * Never throws on bad input. Connection rows that arrive late are marked by {@link ArrivalLateness}
- * (SPEC 4.4). One instance per source reader; not thread-safe.
+ * (SPEC 4.4). One instance per source reader; not thread-safe. Dead letters are made by {@link
+ * RecordPosition}, version times judged by {@link VersionTimeChecks}.
  *
  * <p>A record is a JSON object. On both inputs: a table row, or an Azure Monitor envelope {@code
  * {"records": [...]}}. On the indicator input also (SPEC 6.1), decided in this order:
@@ -76,7 +74,7 @@ public final class RowParser implements Serializable {
     private final long outOfOrdernessNanos;
     private final MaxAhead maxAhead;
     private transient ObjectMapper mapper;
-    private transient ArrivalLateness lateness;
+    private transient VersionTimeChecks times;
     private transient FastRowReader fast;
     private transient IndicatorObjects indicatorObjects;
 
@@ -100,7 +98,7 @@ public final class RowParser implements Serializable {
         if (mapper == null) {
             mapper = new ObjectMapper();
             mapper.setNodeFactory(JsonColumns.TRACKING); // objects note their duplicated keys
-            lateness = new ArrivalLateness(outOfOrdernessNanos);
+            times = new VersionTimeChecks(maxAhead, outOfOrdernessNanos);
             fast = new FastRowReader(table, mapper);
             indicatorObjects = new IndicatorObjects(mapper);
         }
@@ -123,11 +121,11 @@ public final class RowParser implements Serializable {
 
     /** The row the fast path read, or its dead letter. */
     private InputRecord fastRow(byte[] bytes, String source, int partition, long offset) {
-        Position at = new Position(source, partition, offset);
-        Function<String, InputRecord> dead = reason -> dead(at, -1, reason, bytes);
+        RecordPosition at = new RecordPosition(table, source, partition, offset);
+        Function<String, InputRecord> dead = reason -> at.dead(-1, reason, bytes);
         String tgText = fast.timeGenerated();
         long tg = EventTimes.parseNanos(tgText);
-        String problem = timeProblem(tgText, tg);
+        String problem = VersionTimeChecks.timeProblem(tgText, tg);
         if (problem != null) {
             return dead.apply(problem);
         }
@@ -137,84 +135,34 @@ public final class RowParser implements Serializable {
             if (id == null || id.isBlank()) {
                 return dead.apply(IndicatorObjects.NO_INDICATOR_ID);
             }
-            return inTime(InputRecord.of(fast.indicator(tg, digits)), at, dead);
+            return times.inTime(InputRecord.of(fast.indicator(tg, digits)), at, dead);
         }
-        return inTime(InputRecord.of(fast.connection(tg, digits)), at, dead);
-    }
-
-    /**
-     * A row read, unless its version time lies further ahead than {@link #maxAhead} allows (then
-     * its dead letter); a connection kept is marked late or not (SPEC 4.4) against the rows kept
-     * before it.
-     */
-    private InputRecord inTime(InputRecord r, Position at, Function<String, InputRecord> dead) {
-        if (r.indicator != null) {
-            Indicator i = r.indicator;
-            String problem =
-                    maxAhead.check(
-                            at.source,
-                            at.partition,
-                            i.shape == Indicator.STIX
-                                    ? "STIX version time (modified, else created)"
-                                    : "TimeGenerated",
-                            i.timeGenerated,
-                            i.timeGeneratedDigits);
-            return problem == null ? r : dead.apply(problem);
-        }
-        if (r.connection != null) {
-            Connection c = r.connection;
-            String problem =
-                    maxAhead.check(
-                            at.source,
-                            at.partition,
-                            "TimeGenerated",
-                            c.timeGenerated,
-                            c.timeGeneratedDigits);
-            if (problem != null) {
-                return dead.apply(problem);
-            }
-            c.late = lateness.isLate(at.source, at.partition, c.timeGenerated);
-        }
-        return r;
+        return times.inTime(InputRecord.of(fast.connection(tg, digits)), at, dead);
     }
 
     /** The general path: the record as a JSON tree (every record shape, every dead letter). */
     void parseTree(
             byte[] bytes, String source, int partition, long offset, Consumer<InputRecord> out) {
         init();
+        RecordPosition at = new RecordPosition(table, source, partition, offset);
         JsonNode node;
         try {
             node = mapper.readTree(bytes);
         } catch (JsonProcessingException e) {
-            out.accept(
-                    dead(
-                            source,
-                            partition,
-                            offset,
-                            -1,
-                            "not JSON: " + e.getOriginalMessage(),
-                            bytes));
+            out.accept(at.dead(-1, "not JSON: " + e.getOriginalMessage(), bytes));
             return;
         } catch (IOException e) {
-            out.accept(dead(source, partition, offset, -1, "unreadable: " + e.getMessage(), bytes));
+            out.accept(at.dead(-1, "unreadable: " + e.getMessage(), bytes));
             return;
         }
         if (node == null || node.isMissingNode()) {
-            out.accept(dead(source, partition, offset, -1, "empty record", bytes));
+            out.accept(at.dead(-1, "empty record", bytes));
             return;
         }
         if (!node.isObject()) {
-            out.accept(
-                    dead(
-                            source,
-                            partition,
-                            offset,
-                            -1,
-                            "not a JSON object or a {\"records\": [...]} envelope",
-                            bytes));
+            out.accept(at.dead(-1, "not a JSON object or a {\"records\": [...]} envelope", bytes));
             return;
         }
-        Position at = new Position(source, partition, offset);
         String duplicate =
                 JsonColumns.duplicateOf(
                         node,
@@ -222,7 +170,7 @@ public final class RowParser implements Serializable {
                                 ? JsonColumns.CONNECTION_RECORD_KEYS
                                 : JsonColumns.INDICATOR_RECORD_KEYS);
         if (duplicate != null) {
-            out.accept(dead(at, -1, JsonColumns.duplicateKey(duplicate), bytes));
+            out.accept(at.dead(-1, JsonColumns.duplicateKey(duplicate), bytes));
             return;
         }
         JsonNode records = node.get("records");
@@ -240,9 +188,6 @@ public final class RowParser implements Serializable {
         }
     }
 
-    /** Where a record came from, for its dead letters. */
-    private record Position(String source, int partition, long offset) {}
-
     /**
      * The elements of a bundle's or TAXII envelope's {@code objects}: absent (or, for a bundle,
      * null) is an empty page; anything else but an array is a dead letter.
@@ -251,7 +196,7 @@ public final class RowParser implements Serializable {
             JsonNode node,
             String what,
             boolean nullIsEmpty,
-            Position at,
+            RecordPosition at,
             byte[] bytes,
             Consumer<InputRecord> out) {
         JsonNode objects = node.get("objects");
@@ -259,20 +204,20 @@ public final class RowParser implements Serializable {
             return; // an empty page (SPEC 6.1)
         }
         if (!objects.isArray()) {
-            out.accept(dead(at, -1, what + " whose objects is not an array", bytes));
+            out.accept(at.dead(-1, what + " whose objects is not an array", bytes));
             return;
         }
         elements(objects, what + " object is not a JSON object", at, out);
     }
 
     private void elements(
-            JsonNode array, String notAnObject, Position at, Consumer<InputRecord> out) {
+            JsonNode array, String notAnObject, RecordPosition at, Consumer<InputRecord> out) {
         for (int i = 0; i < array.size(); i++) {
             JsonNode element = array.get(i);
             if (!element.isObject()) {
-                out.accept(dead(at, i, notAnObject, rawOf(element, null)));
+                out.accept(at.dead(i, notAnObject, RecordPosition.rawOf(element, null)));
             } else if (table == Table.INDICATORS && "bundle".equals(stixType(element))) {
-                out.accept(dead(at, i, "nested bundle", rawOf(element, null)));
+                out.accept(at.dead(i, "nested bundle", RecordPosition.rawOf(element, null)));
             } else {
                 out.accept(row(element, at, i, null));
             }
@@ -283,17 +228,18 @@ public final class RowParser implements Serializable {
      * One element (SPEC 6.1): a row of either input, a STIX indicator, or another STIX type. {@code
      * index} is its place in an envelope (-1 for a whole record, whose bytes are {@code raw}).
      */
-    private InputRecord row(JsonNode row, Position at, int index, byte[] raw) {
-        Function<String, InputRecord> dead = reason -> dead(at, index, reason, rawOf(row, raw));
+    private InputRecord row(JsonNode row, RecordPosition at, int index, byte[] raw) {
+        Function<String, InputRecord> dead =
+                reason -> at.dead(index, reason, RecordPosition.rawOf(row, raw));
         if (table == Table.CONNECTIONS) {
-            return inTime(connectionRow(row, dead), at, dead);
+            return times.inTime(connectionRow(row, dead), at, dead);
         }
         if (JsonColumns.duplicateOf(row, JsonColumns.SHAPE_KEYS) != null) {
             return dead.apply(JsonColumns.duplicateKey("type")); // which shape is meant?
         }
         String type = stixType(row);
         if ("indicator".equals(type)) {
-            return inTime(indicatorObjects.stixIndicator(row, dead), at, dead);
+            return times.inTime(indicatorObjects.stixIndicator(row, dead), at, dead);
         }
         if (type != null) {
             return InputRecord.skipped(OTHER_STIX_TYPE);
@@ -302,9 +248,9 @@ public final class RowParser implements Serializable {
                 || row.has("ObservableValue")
                 || row.has("Pattern")
                 || row.has("Id") && !row.has("IndicatorId")) {
-            return inTime(indicatorObjects.threatIntelRow(row, dead), at, dead);
+            return times.inTime(indicatorObjects.threatIntelRow(row, dead), at, dead);
         }
-        return inTime(indicatorObjects.legacyRow(row, dead), at, dead);
+        return times.inTime(indicatorObjects.legacyRow(row, dead), at, dead);
     }
 
     /** A lower-case string {@code type} (non-empty, equal to its lower case), or null. */
@@ -321,12 +267,10 @@ public final class RowParser implements Serializable {
         return v != null && v.isTextual();
     }
 
-    private static String timeProblem(String tgText, long tg) {
-        return IndicatorObjects.timeProblem(
-                "row without TimeGenerated", "TimeGenerated", tgText, tg);
-    }
-
-    /** A connection row (SPEC 2), not yet judged against {@link #maxAhead} nor marked late. */
+    /**
+     * A connection row (SPEC 2), not yet judged against {@link #maxAhead} nor marked late ({@link
+     * VersionTimeChecks#inTime}).
+     */
     private static InputRecord connectionRow(JsonNode row, Function<String, InputRecord> dead) {
         String duplicate = JsonColumns.duplicateOf(row, JsonColumns.CONNECTION_COLUMNS);
         if (duplicate != null) {
@@ -334,7 +278,7 @@ public final class RowParser implements Serializable {
         }
         String tgText = text(row, "TimeGenerated");
         long tg = EventTimes.parseNanos(tgText);
-        String problem = timeProblem(tgText, tg);
+        String problem = VersionTimeChecks.timeProblem(tgText, tg);
         if (problem != null) {
             return dead.apply(problem);
         }
@@ -350,19 +294,5 @@ public final class RowParser implements Serializable {
         c.protocol = text(row, "Protocol");
         c.destinationPort = text(row, "DestinationPort");
         return InputRecord.of(c);
-    }
-
-    private static byte[] rawOf(JsonNode row, byte[] raw) {
-        return raw != null ? raw : row.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    private InputRecord dead(Position at, int row, String reason, byte[] raw) {
-        return dead(at.source, at.partition, at.offset, row, reason, raw);
-    }
-
-    private InputRecord dead(
-            String source, int partition, long offset, int row, String reason, byte[] raw) {
-        return InputRecord.of(
-                DeadLetter.of(table.label, source, partition, offset, row, reason, raw));
     }
 }

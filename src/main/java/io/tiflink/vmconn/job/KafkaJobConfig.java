@@ -6,6 +6,7 @@ import io.tiflink.vmconn.config.DetectionOptions;
 import io.tiflink.vmconn.config.DetectionSettings;
 import io.tiflink.vmconn.config.Durations;
 import io.tiflink.vmconn.config.Option;
+import io.tiflink.vmconn.kafka.KafkaPropertySources;
 import io.tiflink.vmconn.kafka.KafkaSettings;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -53,7 +54,7 @@ public final class KafkaJobConfig {
         CommandLine line =
                 CommandLine.parse(
                         JobOptions.kafkaJob(local),
-                        KafkaSettings.extractClientProperties(args, clientProperties));
+                        KafkaPropertySources.extractClientProperties(args, clientProperties));
         KafkaJobConfig c = new KafkaJobConfig(line, KafkaSettings.from(line, clientProperties));
         if (c.checkpointInterval.isNegative()) {
             throw new IllegalArgumentException("--checkpoint-interval must not be negative");

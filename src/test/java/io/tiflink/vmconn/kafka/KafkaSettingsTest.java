@@ -189,7 +189,7 @@ class KafkaSettingsTest {
                         "sasl.oauthbearer.client.credentials.client.secret",
                         "basic.auth.user.info.token",
                         "schema.registry.api.key")) {
-            assertThat(KafkaSettings.isSecret(key)).as(key).isTrue();
+            assertThat(KafkaSecrets.isSecret(key)).as(key).isTrue();
         }
         for (String key :
                 List.of(
@@ -198,9 +198,9 @@ class KafkaSettingsTest {
                         "sasl.mechanism",
                         "ssl.truststore.location",
                         "group.id")) {
-            assertThat(KafkaSettings.isSecret(key)).as(key).isFalse();
+            assertThat(KafkaSecrets.isSecret(key)).as(key).isFalse();
         }
-        assertThat(KafkaSettings.mask(Map.of("sasl.jaas.config", "x", "security.protocol", "SSL")))
+        assertThat(KafkaSecrets.mask(Map.of("sasl.jaas.config", "x", "security.protocol", "SSL")))
                 .isEqualTo("sasl.jaas.config=******, security.protocol=SSL");
     }
 
@@ -232,7 +232,7 @@ class KafkaSettingsTest {
     void kafkaPrefixedArgumentsAreTakenOutBeforeTheOptions() {
         Map<String, String> props = new LinkedHashMap<>();
         String[] rest =
-                KafkaSettings.extractClientProperties(
+                KafkaPropertySources.extractClientProperties(
                         new String[] {
                             "--emit",
                             "first",
@@ -248,7 +248,7 @@ class KafkaSettingsTest {
                 .containsExactly(Map.entry("acks", "all"), Map.entry("compression.type", "zstd"));
         assertThatThrownBy(
                         () ->
-                                KafkaSettings.extractClientProperties(
+                                KafkaPropertySources.extractClientProperties(
                                         new String[] {"--kafka.acks"}, props))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("needs a value");
