@@ -16,7 +16,9 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -226,36 +228,48 @@ public final class LocalKafkaBroker implements AutoCloseable {
 
     private static Path writeConfig(Path dir, int port, int controllerPort) throws IOException {
         Properties p = new Properties();
-        p.setProperty("process.roles", "broker,controller");
-        p.setProperty("node.id", "1");
-        p.setProperty("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        singleNodeSettings(dir, controllerPort).forEach(p::setProperty);
         p.setProperty(
                 "listeners",
                 "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
         p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
-        p.setProperty("controller.listener.names", "CONTROLLER");
         p.setProperty("inter.broker.listener.name", "PLAINTEXT");
         p.setProperty("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT");
-        p.setProperty("log.dirs", dir.resolve("data").toString());
-        p.setProperty("metadata.log.dir", dir.resolve("metadata").toString());
-        p.setProperty("num.partitions", "2");
-        p.setProperty("auto.create.topics.enable", "false");
-        // One node: every replication factor and minimum ISR is 1.
-        p.setProperty("default.replication.factor", "1");
-        p.setProperty("offsets.topic.replication.factor", "1");
-        p.setProperty("offsets.topic.num.partitions", "4");
-        p.setProperty("transaction.state.log.replication.factor", "1");
-        p.setProperty("transaction.state.log.min.isr", "1");
-        p.setProperty("transaction.state.log.num.partitions", "4");
-        p.setProperty("share.coordinator.state.topic.replication.factor", "1");
-        p.setProperty("share.coordinator.state.topic.min.isr", "1");
-        p.setProperty("group.initial.rebalance.delay.ms", "0");
-        p.setProperty("log.segment.bytes", Integer.toString(16 * 1024 * 1024));
         Path file = dir.resolve("server.properties");
         try (OutputStream out = Files.newOutputStream(file)) {
             p.store(out, "single-node KRaft broker for the TI demo");
         }
         return file;
+    }
+
+    /**
+     * The settings, but for the listeners (besides the controller's name), of a single-node KRaft
+     * broker: broker and controller in one process, its controller listener on {@code
+     * controllerPort}, its data and metadata in {@code dir}; every replication factor and minimum
+     * ISR is 1 (one node), internal topics are small, topics are never created by themselves, and a
+     * group starts at once.
+     */
+    public static Map<String, String> singleNodeSettings(Path dir, int controllerPort) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("process.roles", "broker,controller");
+        p.put("node.id", "1");
+        p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        p.put("controller.listener.names", "CONTROLLER");
+        p.put("log.dirs", dir.resolve("data").toString());
+        p.put("metadata.log.dir", dir.resolve("metadata").toString());
+        p.put("num.partitions", "2");
+        p.put("auto.create.topics.enable", "false");
+        p.put("default.replication.factor", "1");
+        p.put("offsets.topic.replication.factor", "1");
+        p.put("offsets.topic.num.partitions", "4");
+        p.put("transaction.state.log.replication.factor", "1");
+        p.put("transaction.state.log.min.isr", "1");
+        p.put("transaction.state.log.num.partitions", "4");
+        p.put("share.coordinator.state.topic.replication.factor", "1");
+        p.put("share.coordinator.state.topic.min.isr", "1");
+        p.put("group.initial.rebalance.delay.ms", "0");
+        p.put("log.segment.bytes", Integer.toString(16 * 1024 * 1024));
+        return p;
     }
 
     private static Path writeLogConfig(Path dir) throws IOException {

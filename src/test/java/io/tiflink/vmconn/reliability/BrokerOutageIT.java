@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tiflink.vmconn.cluster.LocalFlinkCluster;
-import io.tiflink.vmconn.reference.Scenario;
-import io.tiflink.vmconn.reference.ScenarioGenerator;
-import io.tiflink.vmconn.reference.SpecReference;
-import io.tiflink.vmconn.testing.ScenarioLines;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,22 +39,14 @@ class BrokerOutageIT {
         try (Feed feed = new Feed(broker.clientProperties(), "outage")) {
             cluster.start(1, Reliability.clusterOverrides());
             feed.createTopics(2);
-            Scenario sc =
-                    ScenarioGenerator.generate(
-                            51,
-                            Reliability.LONG ? 2400 : 1200,
-                            false,
-                            ScenarioGenerator.Shapes.LEGACY);
-            List<String> ind = ScenarioLines.sortedByTime(sc.indicatorLines());
-            List<String> conn = ScenarioLines.sortedByTime(sc.connectionLines());
-            SpecReference.Settings s =
-                    Reliability.coveringBound(sc.settings().withEmitMode("final"), ind, conn);
-            jobId = cluster.submit(Reliability.jobJar(), 2, null, Reliability.jobArgs(feed, s));
+            ScenarioInput in = ScenarioInput.legacy(51, Reliability.LONG ? 2400 : 1200);
+            jobId = Reliability.submit(cluster, feed, in.settings());
             fig.step("job " + jobId + " runs; broker pid " + broker.pid());
 
             try (JobWatch watch = new JobWatch(cluster, jobId)) {
-                feed.sendIndicators(ind);
-                ConnectionStream connections = new ConnectionStream(feed, conn, stream).start();
+                feed.sendIndicators(in.indicators());
+                ConnectionStream connections =
+                        new ConnectionStream(feed, in.connections(), stream).start();
                 Thread.sleep(stream.toMillis() / 3);
                 long checkpointsBefore = cluster.completedCheckpoints(jobId);
                 Instant killed = Instant.now();
@@ -82,7 +70,6 @@ class BrokerOutageIT {
                                 + Reliability.seconds(Duration.between(back, up))
                                 + " s");
 
-                String job = jobId;
                 cluster.await(
                         "a checkpoint completed after the broker came back",
                         Duration.ofMinutes(5),
@@ -90,39 +77,14 @@ class BrokerOutageIT {
                         () -> watch.firstCheckpointAfter(up).isPresent());
                 Instant recovered = watch.firstCheckpointAfter(up).orElseThrow();
                 connections.awaitDone(Duration.ofMinutes(10));
-                Instant latest =
-                        Instant.ofEpochSecond(
-                                0,
-                                Math.max(
-                                        ScenarioLines.firstTime(ind.get(ind.size() - 1)),
-                                        ScenarioLines.firstTime(conn.get(conn.size() - 1))));
-                feed.clocks(latest.plus(Duration.ofDays(2)));
-                cluster.await(
-                        "the input consumed and checkpointed",
-                        Duration.ofMinutes(5),
-                        jobId,
-                        feed::consumedAndCheckpointed);
-                long after = cluster.completedCheckpoints(jobId);
-                cluster.await(
-                        "two more checkpoints",
-                        Duration.ofMinutes(1),
-                        jobId,
-                        () -> cluster.completedCheckpoints(job) >= after + 2);
+                feed.clocksPast(in);
+                Reliability.awaitInputCheckpointed(cluster, feed, jobId, Duration.ofMinutes(5));
 
-                List<ObjectNode> expected =
-                        SpecReference.expectedAlerts(feed.indicatorLines, feed.connectionLines, s);
+                List<ObjectNode> expected = feed.expectedAlerts(in.settings());
                 assertThat(expected).as("the scenario has alerts").hasSizeGreaterThan(20);
-                Reliability.Verdict v =
-                        Reliability.verdict(
-                                feed.readAlerts(expected, Duration.ofMinutes(2)), expected);
-                int dead =
-                        feed.readAll(
-                                        feed.deadLetters(),
-                                        r -> r.size() >= sc.deadLetterCount(),
-                                        Duration.ofSeconds(3),
-                                        Duration.ofMinutes(1))
-                                .size();
-                assertThat(dead).as("dead letters").isEqualTo(sc.deadLetterCount());
+                Reliability.Verdict v = Reliability.verdict(feed, expected);
+                int dead = feed.readDeadLetters(in.deadLetterCount(), Duration.ofMinutes(1)).size();
+                assertThat(dead).as("dead letters").isEqualTo(in.deadLetterCount());
 
                 fig.put("outage", outage.toSeconds() + " s (broker SIGKILLed mid-stream)");
                 fig.put("job restarts during the outage", restartsDuringOutage);
@@ -134,28 +96,18 @@ class BrokerOutageIT {
                 fig.put(
                         "kill to first checkpoint after it",
                         Reliability.seconds(Duration.between(killed, recovered)) + " s");
-                fig.put("dead letters", dead + " (the scenario's " + sc.deadLetterCount() + ")");
+                fig.put("dead letters", dead + " (the scenario's " + in.deadLetterCount() + ")");
                 fig.put("alerts expected / got", v.summary());
             }
             passed = true;
         } catch (Throwable t) {
             System.out.println(
-                    "BrokerOutageIT failed; job: "
-                            + (jobId == null ? "-" : cluster.lastFailure(jobId))
-                            + "\n"
-                            + cluster.logTails(40)
+                    Reliability.failureReport("BrokerOutageIT", cluster, jobId)
                             + "\nbroker:\n"
                             + broker.logTail(40));
             throw t;
         } finally {
-            fig.write();
-            cluster.close();
-            broker.close();
-            if (passed) {
-                Reliability.deleteRecursively(work);
-            } else {
-                System.out.println("BrokerOutageIT: logs kept in " + work);
-            }
+            Reliability.finish(fig, cluster, broker, work, passed, "BrokerOutageIT: logs");
         }
     }
 }

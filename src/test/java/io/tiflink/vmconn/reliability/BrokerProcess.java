@@ -231,11 +231,8 @@ final class BrokerProcess implements AutoCloseable {
     // ---------------------------------------------------------------- configuration
 
     private void writeConfig() throws IOException {
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put("process.roles", "broker,controller");
-        p.put("node.id", "1");
-        p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        p.put("controller.listener.names", "CONTROLLER");
+        Map<String, String> p =
+                new LinkedHashMap<>(LocalKafkaBroker.singleNodeSettings(dir, controllerPort));
         if (security == null) {
             p.put(
                     "listeners",
@@ -282,20 +279,6 @@ final class BrokerProcess implements AutoCloseable {
             p.put("listener.name.client.ssl.key.password", c.storePassword());
             p.put("listener.name.client.ssl.client.auth", "none");
         }
-        p.put("log.dirs", dir.resolve("data").toString());
-        p.put("metadata.log.dir", dir.resolve("metadata").toString());
-        p.put("num.partitions", "2");
-        p.put("auto.create.topics.enable", "false");
-        p.put("default.replication.factor", "1");
-        p.put("offsets.topic.replication.factor", "1");
-        p.put("offsets.topic.num.partitions", "4");
-        p.put("transaction.state.log.replication.factor", "1");
-        p.put("transaction.state.log.min.isr", "1");
-        p.put("transaction.state.log.num.partitions", "4");
-        p.put("share.coordinator.state.topic.replication.factor", "1");
-        p.put("share.coordinator.state.topic.min.isr", "1");
-        p.put("group.initial.rebalance.delay.ms", "0");
-        p.put("log.segment.bytes", Integer.toString(16 * 1024 * 1024));
         Properties props = new Properties();
         props.putAll(p);
         try (OutputStream out = Files.newOutputStream(dir.resolve("server.properties"))) {

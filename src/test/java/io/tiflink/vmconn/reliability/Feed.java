@@ -1,6 +1,7 @@
 package io.tiflink.vmconn.reliability;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tiflink.vmconn.reference.SpecReference;
 import io.tiflink.vmconn.testing.ScenarioLines;
 import java.time.Duration;
 import java.time.Instant;
@@ -177,6 +178,13 @@ final class Feed implements AutoCloseable {
         sendConnections(c);
     }
 
+    /**
+     * {@link #clocks} two days past the scenario's last rows: every window of the scenario closes.
+     */
+    void clocksPast(ScenarioInput in) {
+        clocks(in.lastTime().plus(Duration.ofDays(2)));
+    }
+
     static String indicatorKey(String line) {
         try {
             var row = ScenarioLines.firstElement(Reliability.MAPPER.readTree(line));
@@ -264,6 +272,21 @@ final class Feed implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /**
+     * The committed dead letters, once there are at least {@code count} and 3 s pass quiet; at most
+     * {@code timeout}.
+     */
+    List<ConsumerRecord<String, String>> readDeadLetters(int count, Duration timeout) {
+        return readAll(deadLetters(), r -> r.size() >= count, Duration.ofSeconds(3), timeout);
+    }
+
+    /**
+     * The reference's alerts for every line written here (the recorded ones) with these settings.
+     */
+    List<ObjectNode> expectedAlerts(SpecReference.Settings s) {
+        return SpecReference.expectedAlerts(indicatorLines, connectionLines, s);
     }
 
     /** Every committed alert, once all {@code expected} AlertIds are there and 3 s pass quiet. */

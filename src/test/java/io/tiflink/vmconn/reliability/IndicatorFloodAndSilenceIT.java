@@ -79,12 +79,7 @@ class IndicatorFloodAndSilenceIT {
                     SpecReference.Settings.defaults()
                             .withEmitMode("first")
                             .withOutOfOrderness(Duration.ofSeconds(2));
-            jobId =
-                    cluster.submit(
-                            Reliability.jobJar(),
-                            2,
-                            null,
-                            Reliability.jobArgs(feed, s, "--idleness", "3s"));
+            jobId = Reliability.submit(cluster, feed, s, "--idleness", "3s");
             fig.step("job " + jobId + " runs (first mode, bound 2 s, idleness 3 s)");
             String expires = Instant.now().plus(Duration.ofDays(30)).toString();
             long t = System.nanoTime();
@@ -169,17 +164,7 @@ class IndicatorFloodAndSilenceIT {
                 connections.awaitDone(Duration.ofMinutes(10));
                 // Event time past the last connections, so that first mode judges them.
                 feed.clocks(Instant.now().plus(Duration.ofMinutes(1)));
-                cluster.await(
-                        "the input consumed and checkpointed",
-                        Duration.ofMinutes(5),
-                        jobId,
-                        feed::consumedAndCheckpointed);
-                long after = cluster.completedCheckpoints(jobId);
-                cluster.await(
-                        "two more checkpoints",
-                        Duration.ofMinutes(1),
-                        jobId,
-                        () -> cluster.completedCheckpoints(job) >= after + 2);
+                Reliability.awaitInputCheckpointed(cluster, feed, jobId, Duration.ofMinutes(5));
                 // The reference loops over every indicator for every connection: give it the
                 // indicators some connection names (each indicator has one IP; the others can make
                 // no alert), with the clocks.
@@ -236,15 +221,10 @@ class IndicatorFloodAndSilenceIT {
                 fig.put("alerts expected / got", v.summary());
             }
         } catch (Throwable e) {
-            failed = true;
-            System.out.println(
-                    "flood failed: " + (jobId == null ? "-" : cluster.lastFailure(jobId)));
+            recordFailure("flood", jobId);
             throw e;
         } finally {
-            fig.write();
-            if (jobId != null) {
-                cluster.cancel(jobId);
-            }
+            endCase(fig, jobId);
         }
     }
 
@@ -262,12 +242,7 @@ class IndicatorFloodAndSilenceIT {
                     SpecReference.Settings.defaults()
                             .withEmitMode("final")
                             .withOutOfOrderness(bound);
-            jobId =
-                    cluster.submit(
-                            Reliability.jobJar(),
-                            2,
-                            null,
-                            Reliability.jobArgs(feed, s, "--idleness", "5s"));
+            jobId = Reliability.submit(cluster, feed, s, "--idleness", "5s");
             fig.step("job " + jobId + " runs (final mode, bound 1 min, idleness 5 s)");
             Instant t0 = Instant.now().minus(Duration.ofDays(4)).truncatedTo(ChronoUnit.HOURS);
             List<String> ind = new ArrayList<>();
@@ -305,20 +280,8 @@ class IndicatorFloodAndSilenceIT {
                 ConnectionStream connections = new ConnectionStream(feed, lines, stream).start();
                 connections.awaitDone(Duration.ofMinutes(10));
                 feed.clocks(first.plus(Duration.ofMinutes(minutes)).plus(Duration.ofHours(2)));
-                String job = jobId;
-                cluster.await(
-                        "the input consumed and checkpointed",
-                        Duration.ofMinutes(5),
-                        jobId,
-                        feed::consumedAndCheckpointed);
-                long after = cluster.completedCheckpoints(jobId);
-                cluster.await(
-                        "two more checkpoints",
-                        Duration.ofMinutes(1),
-                        jobId,
-                        () -> cluster.completedCheckpoints(job) >= after + 2);
-                List<ObjectNode> expected =
-                        SpecReference.expectedAlerts(feed.indicatorLines, feed.connectionLines, s);
+                Reliability.awaitInputCheckpointed(cluster, feed, jobId, Duration.ofMinutes(5));
+                List<ObjectNode> expected = feed.expectedAlerts(s);
                 assertThat(expected).hasSize(72);
                 Thread.sleep(3000);
                 Reliability.Verdict v = Reliability.verdict(alerts.records(), expected);
@@ -356,15 +319,24 @@ class IndicatorFloodAndSilenceIT {
                 fig.put("alerts expected / got", v.summary());
             }
         } catch (Throwable e) {
-            failed = true;
-            System.out.println(
-                    "silence failed: " + (jobId == null ? "-" : cluster.lastFailure(jobId)));
+            recordFailure("silence", jobId);
             throw e;
         } finally {
-            fig.write();
-            if (jobId != null) {
-                cluster.cancel(jobId);
-            }
+            endCase(fig, jobId);
+        }
+    }
+
+    /** A case failed: the work directory stays (for its logs); its job's last failure. */
+    private static void recordFailure(String what, String jobId) {
+        failed = true;
+        System.out.println(what + " failed: " + Reliability.lastFailure(cluster, jobId));
+    }
+
+    /** The end of a case: its figures written, its job cancelled (the cluster serves the next). */
+    private static void endCase(Reliability.Figures fig, String jobId) throws Exception {
+        fig.write();
+        if (jobId != null) {
+            cluster.cancel(jobId);
         }
     }
 
@@ -422,11 +394,6 @@ class IndicatorFloodAndSilenceIT {
     }
 
     private static String latency(List<Duration> values) {
-        return Reliability.percentile(values, 0.5)
-                + " / "
-                + Reliability.percentile(values, 1.0)
-                + " s ("
-                + values.size()
-                + " alerts)";
+        return Reliability.medianAndMax(values) + " s (" + values.size() + " alerts)";
     }
 }

@@ -5,15 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tiflink.vmconn.cluster.LocalFlinkCluster;
 import io.tiflink.vmconn.kafka.KafkaDeadLetterSerializer;
-import io.tiflink.vmconn.reference.Scenario;
-import io.tiflink.vmconn.reference.ScenarioGenerator;
 import io.tiflink.vmconn.reference.SpecReference;
-import io.tiflink.vmconn.testing.ScenarioLines;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,32 +56,22 @@ class PoisonInputIT {
             feed.createTopics(2);
             control.createTopics(2);
 
-            Scenario sc =
-                    ScenarioGenerator.generate(41, 600, false, ScenarioGenerator.Shapes.LEGACY);
-            List<String> ind = ScenarioLines.sortedByTime(sc.indicatorLines());
-            List<String> conn = ScenarioLines.sortedByTime(sc.connectionLines());
-            SpecReference.Settings s =
-                    Reliability.coveringBound(sc.settings().withEmitMode("final"), ind, conn);
-            jobId = cluster.submit(Reliability.jobJar(), 2, null, Reliability.jobArgs(feed, s));
+            ScenarioInput in = ScenarioInput.legacy(41, 600);
+            SpecReference.Settings s = in.settings();
+            jobId = Reliability.submit(cluster, feed, s);
             fig.step("job " + jobId + " runs (max-ahead: the default, 1d of the wall clock)");
             // The control: the same input, without the bound on how far ahead a row may lie.
-            String controlJob =
-                    cluster.submit(
-                            Reliability.jobJar(),
-                            2,
-                            null,
-                            Reliability.jobArgs(control, s, "--max-ahead", "0"));
+            String controlJob = Reliability.submit(cluster, control, s, "--max-ahead", "0");
             fig.step("control job " + controlJob + " runs with --max-ahead 0");
 
-            String listedIp = firstListedIp(ind);
+            String listedIp = firstListedIp(in.indicators());
             List<Poison> poison = poison(listedIp);
-            Map<String, Poison> byPosition = feedWithPoison(feed, ind, conn, poison);
-            feedWithPoison(control, ind, conn, poison);
-            awaitDone(cluster, feed, jobId);
-            awaitDone(cluster, control, controlJob);
+            Map<String, Poison> byPosition = feedWithPoison(feed, in, poison);
+            feedWithPoison(control, in, poison);
+            Reliability.awaitInputCheckpointed(cluster, feed, jobId, Duration.ofMinutes(4));
+            Reliability.awaitInputCheckpointed(cluster, control, controlJob, Duration.ofMinutes(4));
 
-            List<ObjectNode> expected =
-                    SpecReference.expectedAlerts(feed.indicatorLines, feed.connectionLines, s);
+            List<ObjectNode> expected = feed.expectedAlerts(s);
             assertThat(expected).as("the scenario has alerts").hasSizeGreaterThan(20);
             var alerts = feed.readAlerts(expected, Duration.ofMinutes(2));
             Reliability.Verdict v = Reliability.verdict(alerts, expected);
@@ -94,13 +80,9 @@ class PoisonInputIT {
                             .filter(r -> Reliability.json(r.value()).path("Late").asBoolean())
                             .count();
 
-            int wantDead = sc.deadLetterCount() + poison.size();
+            int wantDead = in.deadLetterCount() + poison.size();
             List<ConsumerRecord<String, String>> dead =
-                    feed.readAll(
-                            feed.deadLetters(),
-                            r -> r.size() >= wantDead,
-                            Duration.ofSeconds(3),
-                            Duration.ofMinutes(2));
+                    feed.readDeadLetters(wantDead, Duration.ofMinutes(2));
             assertThat(dead).as("dead letters: the scenario's and the poison").hasSize(wantDead);
             List<String> reasons = new ArrayList<>();
             int cutTo = -1;
@@ -128,9 +110,7 @@ class PoisonInputIT {
 
             // What the same rows do to a job without the bound: the 2030 rows move their
             // partitions' watermarks years ahead; every later row of those partitions is late.
-            List<ObjectNode> controlExpected =
-                    SpecReference.expectedAlerts(
-                            control.indicatorLines, control.connectionLines, s);
+            List<ObjectNode> controlExpected = control.expectedAlerts(s);
             var controlAlerts = control.readAlerts(List.of(), Duration.ofSeconds(20));
             Map<String, ObjectNode> got = new LinkedHashMap<>();
             controlAlerts.forEach(
@@ -161,7 +141,7 @@ class PoisonInputIT {
                             + " bytes (topic limit "
                             + TOPIC_LIMIT
                             + ", producer max.request.size 1048576), marked dlq.cut");
-            fig.put("dead letters", dead.size() + " (" + sc.deadLetterCount() + " the scenario's)");
+            fig.put("dead letters", dead.size() + " (" + in.deadLetterCount() + " the scenario's)");
             fig.put("job restarts", restarts);
             fig.put("late alerts", late);
             fig.put("alerts expected / got", v.summary());
@@ -178,22 +158,12 @@ class PoisonInputIT {
             passed = true;
         } catch (Throwable t) {
             System.out.println(
-                    "PoisonInputIT failed; job: "
-                            + (jobId == null ? "-" : cluster.lastFailure(jobId))
-                            + "\n"
-                            + cluster.logTails(40)
+                    Reliability.failureReport("PoisonInputIT", cluster, jobId)
                             + "\nbroker:\n"
                             + broker.logTail(30));
             throw t;
         } finally {
-            fig.write();
-            cluster.close();
-            broker.close();
-            if (passed) {
-                Reliability.deleteRecursively(work);
-            } else {
-                System.out.println("PoisonInputIT: logs kept in " + work);
-            }
+            Reliability.finish(fig, cluster, broker, work, passed, "PoisonInputIT: logs");
         }
     }
 
@@ -202,7 +172,9 @@ class PoisonInputIT {
      * returns the poison records by position.
      */
     private static Map<String, Poison> feedWithPoison(
-            Feed feed, List<String> ind, List<String> conn, List<Poison> poison) throws Exception {
+            Feed feed, ScenarioInput in, List<Poison> poison) throws Exception {
+        List<String> ind = in.indicators();
+        List<String> conn = in.connections();
         feed.sendIndicators(ind.subList(0, ind.size() / 2));
         feed.sendConnections(conn.subList(0, conn.size() / 2));
         Map<String, Poison> byPosition = new LinkedHashMap<>();
@@ -216,30 +188,8 @@ class PoisonInputIT {
         }
         feed.sendIndicators(ind.subList(ind.size() / 2, ind.size()));
         feed.sendConnections(conn.subList(conn.size() / 2, conn.size()));
-        Instant latest =
-                Instant.ofEpochSecond(
-                        0,
-                        Math.max(
-                                ScenarioLines.firstTime(ind.get(ind.size() - 1)),
-                                ScenarioLines.firstTime(conn.get(conn.size() - 1))));
-        feed.clocks(latest.plus(Duration.ofDays(2)));
+        feed.clocksPast(in);
         return byPosition;
-    }
-
-    /** Until the job has consumed and checkpointed its input, and two checkpoints more. */
-    private static void awaitDone(LocalFlinkCluster cluster, Feed feed, String jobId)
-            throws Exception {
-        cluster.await(
-                "the input consumed and checkpointed",
-                Duration.ofMinutes(4),
-                jobId,
-                feed::consumedAndCheckpointed);
-        long after = cluster.completedCheckpoints(jobId);
-        cluster.await(
-                "two more checkpoints",
-                Duration.ofMinutes(1),
-                jobId,
-                () -> cluster.completedCheckpoints(jobId) >= after + 2);
     }
 
     /** The records: what a new user may send, and what the job must say about each. */

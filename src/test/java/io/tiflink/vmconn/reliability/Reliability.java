@@ -133,6 +133,35 @@ final class Reliability {
     }
 
     /**
+     * Submits the job for the feed's topics and these settings ({@link #jobArgs}) at parallelism 2.
+     */
+    static String submit(
+            LocalFlinkCluster cluster, Feed feed, SpecReference.Settings s, String... more)
+            throws IOException, InterruptedException {
+        return cluster.submit(jobJar(), 2, null, jobArgs(feed, s, more));
+    }
+
+    /**
+     * Until the job has consumed and checkpointed every line of the feed (at most {@code timeout}),
+     * then until it has completed two checkpoints more (at most a minute): what it committed is
+     * final.
+     */
+    static void awaitInputCheckpointed(
+            LocalFlinkCluster cluster, Feed feed, String jobId, Duration timeout) throws Exception {
+        cluster.await(
+                "the input consumed and checkpointed",
+                timeout,
+                jobId,
+                feed::consumedAndCheckpointed);
+        long after = cluster.completedCheckpoints(jobId);
+        cluster.await(
+                "two more checkpoints",
+                Duration.ofMinutes(1),
+                jobId,
+                () -> cluster.completedCheckpoints(jobId) >= after + 2);
+    }
+
+    /**
      * The settings with an out-of-orderness bound that covers every row of the inputs (in the order
      * written), at least 5 minutes: nothing is late, so the alerts depend on the data alone and not
      * on which partition a row went to or how far one input ran ahead (SPEC 4.4 promises exactly
@@ -244,6 +273,14 @@ final class Reliability {
         return v;
     }
 
+    /**
+     * The {@linkplain #verdict verdict} on the feed's committed alerts, read until every expected
+     * one is there (at most 2 minutes).
+     */
+    static Verdict verdict(Feed feed, List<ObjectNode> expected) throws IOException {
+        return verdict(feed.readAlerts(expected, Duration.ofMinutes(2)), expected);
+    }
+
     static JsonNode json(String text) {
         try {
             return MAPPER.readTree(text);
@@ -309,6 +346,44 @@ final class Reliability {
         }
     }
 
+    // ---------------------------------------------------------------- the end of a case
+
+    /** The job's last failure, for messages; "-" when no job was submitted. */
+    static String lastFailure(LocalFlinkCluster cluster, String jobId) {
+        return jobId == null ? "-" : cluster.lastFailure(jobId);
+    }
+
+    /**
+     * What a failed case prints first: its job's last failure and the tails of the cluster's logs.
+     */
+    static String failureReport(String test, LocalFlinkCluster cluster, String jobId) {
+        return test + " failed; job: " + lastFailure(cluster, jobId) + "\n" + cluster.logTails(40);
+    }
+
+    /**
+     * The end of a case on a broker and a cluster of its own: its figures written, the cluster and
+     * the broker stopped, and the work directory deleted if the case passed, else kept (printed as
+     * "{@code kept} kept in WORK").
+     */
+    static void finish(
+            Figures fig,
+            LocalFlinkCluster cluster,
+            BrokerProcess broker,
+            Path work,
+            boolean passed,
+            String kept) {
+        fig.write();
+        cluster.close();
+        broker.close();
+        if (passed) {
+            deleteRecursively(work);
+        } else {
+            System.out.println(kept + " kept in " + work);
+        }
+    }
+
+    // ---------------------------------------------------------------- numbers
+
     static String seconds(long sinceNanos) {
         return String.format("%.1f", (System.nanoTime() - sinceNanos) / 1e9);
     }
@@ -326,6 +401,11 @@ final class Reliability {
         sorted.sort(null);
         return seconds(
                 sorted.get((int) Math.min(sorted.size() - 1, Math.floor(q * sorted.size()))));
+    }
+
+    /** The median and the greatest of the durations, in seconds: "p50 / max". */
+    static String medianAndMax(List<Duration> values) {
+        return percentile(values, 0.5) + " / " + percentile(values, 1.0);
     }
 
     static Instant max(Instant a, Instant b) {

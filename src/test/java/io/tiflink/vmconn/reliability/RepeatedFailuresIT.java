@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tiflink.vmconn.cluster.LocalFlinkCluster;
-import io.tiflink.vmconn.reference.Scenario;
-import io.tiflink.vmconn.reference.ScenarioGenerator;
-import io.tiflink.vmconn.reference.SpecReference;
-import io.tiflink.vmconn.testing.ScenarioLines;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,26 +42,18 @@ class RepeatedFailuresIT {
         try (Feed feed = new Feed(broker.clientProperties(), "failures")) {
             cluster.start(2, Reliability.clusterOverrides());
             feed.createTopics(2);
-            Scenario sc =
-                    ScenarioGenerator.generate(
-                            61,
-                            Reliability.LONG ? 6000 : 1500,
-                            false,
-                            ScenarioGenerator.Shapes.LEGACY);
-            List<String> ind = ScenarioLines.sortedByTime(sc.indicatorLines());
-            List<String> conn = ScenarioLines.sortedByTime(sc.connectionLines());
-            SpecReference.Settings s =
-                    Reliability.coveringBound(sc.settings().withEmitMode("final"), ind, conn);
-            jobId = cluster.submit(Reliability.jobJar(), 2, null, Reliability.jobArgs(feed, s));
+            ScenarioInput in = ScenarioInput.legacy(61, Reliability.LONG ? 6000 : 1500);
+            jobId = Reliability.submit(cluster, feed, in.settings());
             fig.step("job " + jobId + " runs on " + cluster.subtasksByTaskManager(jobId));
 
             List<String> perFailure = new ArrayList<>();
             List<Duration> running = new ArrayList<>();
             List<Duration> checkpointed = new ArrayList<>();
             try (JobWatch watch = new JobWatch(cluster, jobId)) {
-                feed.sendIndicators(ind);
+                feed.sendIndicators(in.indicators());
                 Instant start = Instant.now();
-                ConnectionStream connections = new ConnectionStream(feed, conn, stream).start();
+                ConnectionStream connections =
+                        new ConnectionStream(feed, in.connections(), stream).start();
                 int kills = (int) (stream.toSeconds() / every.toSeconds()) - 1;
                 for (int k = 1; k <= kills; k++) {
                     Instant due = start.plus(every.multipliedBy(k));
@@ -115,48 +103,22 @@ class RepeatedFailuresIT {
                     fig.step(line);
                 }
                 connections.awaitDone(Duration.ofMinutes(10));
-                Instant latest =
-                        Instant.ofEpochSecond(
-                                0,
-                                Math.max(
-                                        ScenarioLines.firstTime(ind.get(ind.size() - 1)),
-                                        ScenarioLines.firstTime(conn.get(conn.size() - 1))));
-                feed.clocks(latest.plus(Duration.ofDays(2)));
-                String job = jobId;
-                cluster.await(
-                        "the input consumed and checkpointed",
-                        Duration.ofMinutes(5),
-                        jobId,
-                        feed::consumedAndCheckpointed);
-                long after = cluster.completedCheckpoints(jobId);
-                cluster.await(
-                        "two more checkpoints",
-                        Duration.ofMinutes(1),
-                        jobId,
-                        () -> cluster.completedCheckpoints(job) >= after + 2);
+                feed.clocksPast(in);
+                Reliability.awaitInputCheckpointed(cluster, feed, jobId, Duration.ofMinutes(5));
 
-                List<ObjectNode> expected =
-                        SpecReference.expectedAlerts(feed.indicatorLines, feed.connectionLines, s);
-                Reliability.Verdict v =
-                        Reliability.verdict(
-                                feed.readAlerts(expected, Duration.ofMinutes(2)), expected);
-                int dead =
-                        feed.readAll(
-                                        feed.deadLetters(),
-                                        r -> r.size() >= sc.deadLetterCount(),
-                                        Duration.ofSeconds(3),
-                                        Duration.ofMinutes(1))
-                                .size();
-                assertThat(dead).as("dead letters").isEqualTo(sc.deadLetterCount());
+                List<ObjectNode> expected = feed.expectedAlerts(in.settings());
+                Reliability.Verdict v = Reliability.verdict(feed, expected);
+                int dead = feed.readDeadLetters(in.deadLetterCount(), Duration.ofMinutes(1)).size();
+                assertThat(dead).as("dead letters").isEqualTo(in.deadLetterCount());
 
                 List<JobWatch.Checkpoint> cps = watch.checkpoints();
                 fig.put(
                         "stream",
                         Reliability.seconds(stream)
                                 + " s, "
-                                + conn.size()
+                                + in.connections().size()
                                 + " connection lines, "
-                                + ind.size()
+                                + in.indicators().size()
                                 + " indicator lines; a TaskManager SIGKILLed every "
                                 + every.toSeconds()
                                 + " s and replaced");
@@ -165,16 +127,10 @@ class RepeatedFailuresIT {
                 }
                 fig.put(
                         "kill to every task running (p50 / max)",
-                        Reliability.percentile(running, 0.5)
-                                + " / "
-                                + Reliability.percentile(running, 1.0)
-                                + " s");
+                        Reliability.medianAndMax(running) + " s");
                 fig.put(
                         "kill to next checkpoint (p50 / max)",
-                        Reliability.percentile(checkpointed, 0.5)
-                                + " / "
-                                + Reliability.percentile(checkpointed, 1.0)
-                                + " s");
+                        Reliability.medianAndMax(checkpointed) + " s");
                 fig.put("job restarts", watch.restarts());
                 fig.put("checkpoints completed (seen)", cps.size());
                 fig.put("checkpoint size, full state (min / median / max)", sizes(cps, true));
@@ -187,21 +143,10 @@ class RepeatedFailuresIT {
             }
             passed = true;
         } catch (Throwable t) {
-            System.out.println(
-                    "RepeatedFailuresIT failed; job: "
-                            + (jobId == null ? "-" : cluster.lastFailure(jobId))
-                            + "\n"
-                            + cluster.logTails(40));
+            System.out.println(Reliability.failureReport("RepeatedFailuresIT", cluster, jobId));
             throw t;
         } finally {
-            fig.write();
-            cluster.close();
-            broker.close();
-            if (passed) {
-                Reliability.deleteRecursively(work);
-            } else {
-                System.out.println("RepeatedFailuresIT: logs kept in " + work);
-            }
+            Reliability.finish(fig, cluster, broker, work, passed, "RepeatedFailuresIT: logs");
         }
     }
 

@@ -5,10 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tiflink.vmconn.cluster.LocalFlinkCluster;
 import io.tiflink.vmconn.kafka.KafkaDeadLetterSerializer;
-import io.tiflink.vmconn.reference.Scenario;
-import io.tiflink.vmconn.reference.ScenarioGenerator;
-import io.tiflink.vmconn.reference.SpecReference;
-import io.tiflink.vmconn.testing.ScenarioLines;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,7 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -76,10 +71,8 @@ class SecuredBrokerIT {
             plain.createTopics(2);
 
             // ---------------------------------------------------------------- both mechanisms
-            Scenario a =
-                    ScenarioGenerator.generate(71, 300, false, ScenarioGenerator.Shapes.LEGACY);
-            Scenario b =
-                    ScenarioGenerator.generate(72, 300, false, ScenarioGenerator.Shapes.LEGACY);
+            ScenarioInput a = ScenarioInput.legacy(71, 300);
+            ScenarioInput b = ScenarioInput.legacy(72, 300);
             List<String> tls =
                     List.of(
                             "--security-protocol",
@@ -90,8 +83,7 @@ class SecuredBrokerIT {
                             "PKCS12",
                             "--kafka.ssl.truststore.password",
                             "${TI_TRUSTSTORE_PASSWORD}");
-            SpecReference.Settings sa = settings(a);
-            List<String> argsA = new ArrayList<>(Reliability.jobArgs(scram, sa));
+            List<String> argsA = new ArrayList<>(Reliability.jobArgs(scram, a.settings()));
             argsA.addAll(tls);
             argsA.addAll(
                     List.of(
@@ -117,14 +109,13 @@ class SecuredBrokerIT {
                             "ssl.truststore.type=PKCS12",
                             "ssl.truststore.password=${TI_TRUSTSTORE_PASSWORD}",
                             ""));
-            SpecReference.Settings sb = settings(b);
-            List<String> argsB = new ArrayList<>(Reliability.jobArgs(plain, sb));
+            List<String> argsB = new ArrayList<>(Reliability.jobArgs(plain, b.settings()));
             argsB.addAll(List.of("--kafka-properties", props.toString()));
             jobIds.add(cluster.submit(Reliability.jobJar(), 1, null, argsB));
             fig.step("PLAIN job " + jobIds.get(1) + " runs (properties file, ${ENV} password)");
 
-            Reliability.Verdict va = run(cluster, jobIds.get(0), scram, a, sa);
-            Reliability.Verdict vb = run(cluster, jobIds.get(1), plain, b, sb);
+            Reliability.Verdict va = run(cluster, jobIds.get(0), scram, a);
+            Reliability.Verdict vb = run(cluster, jobIds.get(1), plain, b);
 
             // ---------------------------------------------------------------- refused starts
             String refused = null;
@@ -274,66 +265,23 @@ class SecuredBrokerIT {
             System.out.println(cluster.logTails(40) + "\nbroker:\n" + broker.logTail(40));
             throw t;
         } finally {
-            fig.write();
-            cluster.close();
-            broker.close();
-            if (passed) {
-                Reliability.deleteRecursively(work);
-            } else {
-                System.out.println("SecuredBrokerIT: files kept in " + work);
-            }
+            Reliability.finish(fig, cluster, broker, work, passed, "SecuredBrokerIT: files");
         }
-    }
-
-    private static SpecReference.Settings settings(Scenario sc) {
-        return Reliability.coveringBound(
-                sc.settings().withEmitMode("final"),
-                ScenarioLines.sortedByTime(sc.indicatorLines()),
-                ScenarioLines.sortedByTime(sc.connectionLines()));
     }
 
     /** The scenario through the job: alerts exactly the reference's, dead letters all there. */
     private static Reliability.Verdict run(
-            LocalFlinkCluster cluster,
-            String jobId,
-            Feed feed,
-            Scenario sc,
-            SpecReference.Settings s)
-            throws Exception {
-        List<String> ind = ScenarioLines.sortedByTime(sc.indicatorLines());
-        List<String> conn = ScenarioLines.sortedByTime(sc.connectionLines());
-        feed.sendIndicators(ind);
-        feed.sendConnections(conn);
-        Instant latest =
-                Instant.ofEpochSecond(
-                        0,
-                        Math.max(
-                                ScenarioLines.firstTime(ind.get(ind.size() - 1)),
-                                ScenarioLines.firstTime(conn.get(conn.size() - 1))));
-        feed.clocks(latest.plus(Duration.ofDays(2)));
-        cluster.await(
-                "the input consumed and checkpointed",
-                Duration.ofMinutes(4),
-                jobId,
-                feed::consumedAndCheckpointed);
-        long after = cluster.completedCheckpoints(jobId);
-        cluster.await(
-                "two more checkpoints",
-                Duration.ofMinutes(1),
-                jobId,
-                () -> cluster.completedCheckpoints(jobId) >= after + 2);
-        List<ObjectNode> expected =
-                SpecReference.expectedAlerts(feed.indicatorLines, feed.connectionLines, s);
+            LocalFlinkCluster cluster, String jobId, Feed feed, ScenarioInput in) throws Exception {
+        feed.sendIndicators(in.indicators());
+        feed.sendConnections(in.connections());
+        feed.clocksPast(in);
+        Reliability.awaitInputCheckpointed(cluster, feed, jobId, Duration.ofMinutes(4));
+        List<ObjectNode> expected = feed.expectedAlerts(in.settings());
         assertThat(expected).hasSizeGreaterThan(10);
-        Reliability.Verdict v =
-                Reliability.verdict(feed.readAlerts(expected, Duration.ofMinutes(2)), expected);
+        Reliability.Verdict v = Reliability.verdict(feed, expected);
         List<ConsumerRecord<String, String>> dead =
-                feed.readAll(
-                        feed.deadLetters(),
-                        r -> r.size() >= sc.deadLetterCount(),
-                        Duration.ofSeconds(3),
-                        Duration.ofMinutes(1));
-        assertThat(dead).hasSize(sc.deadLetterCount());
+                feed.readDeadLetters(in.deadLetterCount(), Duration.ofMinutes(1));
+        assertThat(dead).hasSize(in.deadLetterCount());
         for (ConsumerRecord<String, String> d : dead) {
             Header reason = d.headers().lastHeader(KafkaDeadLetterSerializer.REASON);
             assertThat(reason).isNotNull();

@@ -50,15 +50,7 @@ record TestCertificates(
                 "2",
                 "-ext",
                 "SAN=dns:localhost,ip:127.0.0.1");
-        c.keytool(
-                "-importcert",
-                "-noprompt",
-                "-alias",
-                "ca",
-                "-keystore",
-                "broker.p12",
-                "-file",
-                "ca.pem");
+        c.trust("ca", "broker.p12", "ca.pem");
         c.keytool(
                 "-importcert",
                 "-alias",
@@ -67,15 +59,7 @@ record TestCertificates(
                 "broker.p12",
                 "-file",
                 "broker.pem");
-        c.keytool(
-                "-importcert",
-                "-noprompt",
-                "-alias",
-                "ca",
-                "-keystore",
-                "truststore.p12",
-                "-file",
-                "ca.pem");
+        c.trust("ca", "truststore.p12", "ca.pem");
         // A CA that signed nothing the broker shows.
         c.keyPair("other-ca.p12", "other", "CN=some-other-ca", "bc:c");
         c.keytool(
@@ -87,15 +71,7 @@ record TestCertificates(
                 "other-ca.p12",
                 "-file",
                 "other-ca.pem");
-        c.keytool(
-                "-importcert",
-                "-noprompt",
-                "-alias",
-                "other",
-                "-keystore",
-                "other-ca-truststore.p12",
-                "-file",
-                "other-ca.pem");
+        c.trust("other", "other-ca-truststore.p12", "other-ca.pem");
         return c;
     }
 
@@ -134,6 +110,20 @@ record TestCertificates(
             args.addAll(List.of("-ext", ext));
         }
         keytool(args.toArray(new String[0]));
+    }
+
+    /** Imports a CA's certificate into the store as a trusted entry, without asking. */
+    private void trust(String alias, String store, String certificate)
+            throws IOException, InterruptedException {
+        keytool(
+                "-importcert",
+                "-noprompt",
+                "-alias",
+                alias,
+                "-keystore",
+                store,
+                "-file",
+                certificate);
     }
 
     private void keytool(String... args) throws IOException, InterruptedException {
