@@ -106,6 +106,7 @@ class IndicatorFloodAndSilenceIT {
                         }
                         return feed.consumedAndCheckpointed();
                     });
+            String firstRead = Reliability.seconds(t);
             fig.step("the job has read them");
 
             try (AlertWatch alerts = new AlertWatch(feed);
@@ -204,6 +205,9 @@ class IndicatorFloodAndSilenceIT {
                         indicators
                                 + ", published, then all published again (new TimeGenerated, same"
                                 + " content) while connections flowed");
+                fig.put(
+                        "first publication (one /16, one TimeGenerated)",
+                        "written and read by the job, checkpointed, in " + firstRead + " s");
                 fig.put(
                         "connections",
                         count + " at " + rate + "/s, 1 in " + hitEvery + " to a listed IP");
