@@ -21,10 +21,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * {@code replay --alert-format ocsf|ecs} end to end: indicator rows (IPv4 and IPv6) and connections
- * to them give one alert each, written in the format and valid for its schema. (The replay's row
- * reading of this branch takes ThreatIntelligenceIndicator rows; the OCSF and ECS documents of the
- * other sources are checked on alerts built from their versions, OcsfAlertTest and EcsAlertTest.)
+ * {@code replay --alert-format ocsf|ecs} end to end: indicators of every source on one input
+ * (legacy rows with an IPv4 and an IPv6 address, a ThreatIntelIndicators row with a range, a STIX
+ * 2.1 indicator) and connections to them give one alert each, written in the format and valid for
+ * its schema.
  */
 class AlertFormatReplayIT {
 
@@ -45,10 +45,13 @@ class AlertFormatReplayIT {
                 List.of(
                         legacy("legacy-1", "203.0.113.7", 80),
                         legacy("legacy-2", "2001:db8::7", 20),
+                        TI_ROW,
+                        STIX,
                         "not json"),
                 StandardCharsets.UTF_8);
         List<String> connections = new ArrayList<>();
-        for (String ip : List.of("203.0.113.7", "2001:DB8::7", "198.51.100.23")) {
+        for (String ip :
+                List.of("203.0.113.7", "2001:DB8::7", "198.51.100.23", "192.0.2.77", "192.0.3.1")) {
             connections.add(
                     "{\"TimeGenerated\":\"2026-11-27T10:05:00Z\",\"Computer\":\"vm1.contoso.com\","
                             + "\"Direction\":\"outbound\",\"ProcessName\":\"curl\","
@@ -84,8 +87,31 @@ class AlertFormatReplayIT {
                             ? a.at("/osint/0/uid").asText()
                             : a.at("/threat/enrichments/0/matched/id").asText());
         }
-        assertThat(indicators).containsExactly("legacy-1", "legacy-2");
+        assertThat(indicators)
+                .containsExactlyInAnyOrder(
+                        "legacy-1",
+                        "legacy-2",
+                        "indicator--5c6f4b7e-1b0c-4f7e-9f55-0d3f2a1c9e01",
+                        "indicator--7d2a1c3e-5b6f-4c8d-9e0f-1a2b3c4d5e6f");
     }
+
+    /** A ThreatIntelIndicators row whose observable is a range (198.51.100.23 lies in it). */
+    private static final String TI_ROW =
+            "{\"TimeGenerated\":\"2026-11-27T09:00:00Z\","
+                    + "\"Id\":\"indicator--5c6f4b7e-1b0c-4f7e-9f55-0d3f2a1c9e01\","
+                    + "\"ObservableKey\":\"network-traffic:dst_ref.value\","
+                    + "\"ObservableValue\":\"198.51.100.0/24\",\"IsActive\":true,"
+                    + "\"ValidUntil\":\"2026-12-31T00:00:00Z\",\"Confidence\":80,"
+                    + "\"Data\":{\"description\":\"C2 hosting\","
+                    + "\"labels\":[\"ActivityGroup:APT28\"]}}";
+
+    /** A STIX 2.1 indicator of one address (192.0.2.77). */
+    private static final String STIX =
+            "{\"type\":\"indicator\",\"spec_version\":\"2.1\","
+                    + "\"id\":\"indicator--7d2a1c3e-5b6f-4c8d-9e0f-1a2b3c4d5e6f\","
+                    + "\"created\":\"2026-11-27T09:00:00Z\",\"modified\":\"2026-11-27T09:00:00Z\","
+                    + "\"pattern_type\":\"stix\",\"valid_from\":\"2026-11-27T09:00:00Z\","
+                    + "\"pattern\":\"[ipv4-addr:value = '192.0.2.77']\"}";
 
     private static String legacy(String id, String ip, int confidence) {
         return MAPPER.createObjectNode()
