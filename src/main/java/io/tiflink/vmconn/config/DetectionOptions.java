@@ -106,7 +106,9 @@ public final class DetectionOptions {
                             "a row whose TimeGenerated (a STIX object's modified) lies more than"
                                     + " this ahead of the greatest time read so far from its file is"
                                     + " a dead letter (0 = no bound; with a bound, which rows are"
-                                    + " dead letters depends on the order of the file)");
+                                    + " dead letters depends on the order of the file: a gap in it"
+                                    + " larger than the bound is believed at the 10th row in a row"
+                                    + " beyond it, the 9 before are dead letters)");
 
     /** The detection options, in the order --help lists them. */
     public static final List<Option<?>> ALL =

@@ -20,7 +20,10 @@ import java.util.Map;
  *       from the future; a clock error on one VM, or one bad producer, is.
  *   <li>{@link #ofInputProgress}: the input's own progress, the greatest version time accepted so
  *       far from the same file or partition (a replay): the same file gives the same dead letters
- *       on any day. The first row of a file sets the progress; a row behind it is never ahead.
+ *       on any day. The first row of a file sets the progress; a row behind it is never ahead. A
+ *       real gap in the file (a quiet weekend) is told from a burst of rows from the future by
+ *       {@link #ROWS_CONFIRMING_A_JUMP} rows in a row beyond the bound and within it of each other:
+ *       the last of them moves the progress, the ones before it are dead letters.
  *   <li>{@link #NONE}: no bound.
  * </ul>
  *
@@ -42,6 +45,16 @@ public final class MaxAhead implements Serializable {
         long nowMillis();
     }
 
+    /**
+     * Rows in a row, each ahead of the input's progress by more than the bound and within the bound
+     * of the first of them, that confirm a jump in a replayed file: the last of them is accepted
+     * and the progress moves to it. Fewer (a burst from a bad producer) are all dead letters.
+     */
+    public static final int ROWS_CONFIRMING_A_JUMP = 10;
+
+    /** The greatest bound: nanoseconds of it must fit a long (about 292 years). */
+    public static final long MAX_BOUND_MILLIS = Long.MAX_VALUE / 1_000_000L;
+
     /** No bound. */
     public static final MaxAhead NONE = new MaxAhead(0, Reference.WALL_CLOCK, null);
 
@@ -49,11 +62,19 @@ public final class MaxAhead implements Serializable {
     private final Reference reference;
     private final WallClock clock;
     private transient Map<String, Long> progressBySplit;
+
+    /** Per split: the first time of the run of rows ahead of the progress, and its length. */
+    private transient Map<String, long[]> jumpBySplit;
+
     private transient String lastSource;
     private transient int lastPartition;
     private transient String lastSplit;
 
     private MaxAhead(long maxAheadNanos, Reference reference, WallClock clock) {
+        if (maxAheadNanos < 0) {
+            throw new IllegalArgumentException(
+                    "--max-ahead at most " + MAX_BOUND_MILLIS / 86_400_000L + "d");
+        }
         this.maxAheadNanos = maxAheadNanos;
         this.reference = reference;
         this.clock = clock;
@@ -68,8 +89,7 @@ public final class MaxAhead implements Serializable {
     public static MaxAhead ofWallClock(long maxAheadMillis, WallClock clock) {
         return maxAheadMillis <= 0
                 ? NONE
-                : new MaxAhead(
-                        EventTimes.millisToNanos(maxAheadMillis), Reference.WALL_CLOCK, clock);
+                : new MaxAhead(nanos(maxAheadMillis), Reference.WALL_CLOCK, clock);
     }
 
     /**
@@ -79,8 +99,12 @@ public final class MaxAhead implements Serializable {
     public static MaxAhead ofInputProgress(long maxAheadMillis) {
         return maxAheadMillis <= 0
                 ? NONE
-                : new MaxAhead(
-                        EventTimes.millisToNanos(maxAheadMillis), Reference.INPUT_PROGRESS, null);
+                : new MaxAhead(nanos(maxAheadMillis), Reference.INPUT_PROGRESS, null);
+    }
+
+    /** The bound in nanoseconds; -1 (refused by the constructor) when it does not fit a long. */
+    private static long nanos(long maxAheadMillis) {
+        return maxAheadMillis > MAX_BOUND_MILLIS ? -1 : maxAheadMillis * 1_000_000L;
     }
 
     /** Whether there is a bound at all. */
@@ -103,9 +127,9 @@ public final class MaxAhead implements Serializable {
         }
         if (reference == Reference.WALL_CLOCK) {
             long now = EventTimes.millisToNanos(clock.nowMillis());
-            long ahead = timeNanos - now;
-            return ahead > maxAheadNanos
-                    ? reason(column, timeNanos, digits, ahead, "the wall clock")
+            // timeNanos > now first: a time centuries behind now would overflow the difference
+            return timeNanos > now && timeNanos - now > maxAheadNanos
+                    ? reason(column, timeNanos, digits, timeNanos - now, "the wall clock")
                     : null;
         }
         if (progressBySplit == null) {
@@ -113,23 +137,55 @@ public final class MaxAhead implements Serializable {
         }
         String split = split(source, partition);
         Long progress = progressBySplit.get(split);
-        if (progress != null) {
-            long ahead = timeNanos - progress;
-            if (ahead > maxAheadNanos) {
+        if (progress != null && timeNanos > progress && timeNanos - progress > maxAheadNanos) {
+            if (!confirmsAJump(split, timeNanos)) {
                 return reason(
                         column,
                         timeNanos,
                         digits,
-                        ahead,
+                        timeNanos - progress,
                         "the greatest time read so far from this input ("
                                 + EventTimes.format(progress, 0)
                                 + ")");
             }
+        } else if (jumpBySplit != null) {
+            jumpBySplit.remove(split);
         }
         if (progress == null || timeNanos > progress) {
             progressBySplit.put(split, timeNanos);
         }
         return null;
+    }
+
+    /**
+     * Whether this row, ahead of its input's progress, is the {@link #ROWS_CONFIRMING_A_JUMP}-th of
+     * a run of such rows within the bound of the run's first: a real gap in the file, not a burst
+     * from a bad producer.
+     */
+    private boolean confirmsAJump(String split, long timeNanos) {
+        if (jumpBySplit == null) {
+            jumpBySplit = new HashMap<>();
+        }
+        long[] run = jumpBySplit.get(split);
+        if (run == null || !within(timeNanos, run[0], maxAheadNanos)) {
+            jumpBySplit.put(split, new long[] {timeNanos, 1});
+            return ROWS_CONFIRMING_A_JUMP <= 1;
+        }
+        if (++run[1] < ROWS_CONFIRMING_A_JUMP) {
+            return false;
+        }
+        jumpBySplit.remove(split);
+        return true;
+    }
+
+    /** |a - b| <= bound, without overflow. */
+    private static boolean within(long a, long b, long bound) {
+        try {
+            long d = Math.subtractExact(a, b);
+            return d >= -bound && d <= bound;
+        } catch (ArithmeticException e) {
+            return false;
+        }
     }
 
     /** The key of a file or partition, without building it again for every row. */

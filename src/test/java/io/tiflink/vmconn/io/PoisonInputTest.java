@@ -224,6 +224,57 @@ class PoisonInputTest {
         assertThat(dead).containsExactly(false, true, false, true);
     }
 
+    @Test
+    void inAReplayAGapInTheFileIsBelievedOnceEnoughRowsInARowConfirmIt() {
+        RowParser p = connections(MaxAhead.ofInputProgress(Duration.ofDays(1).toMillis()));
+        assertThat(first(p, "2026-11-20T00:00:00Z", "f").connection).isNotNull();
+        java.time.Instant monday = java.time.Instant.parse("2026-11-23T00:00:00Z");
+        List<Boolean> dead = new ArrayList<>();
+        for (int k = 0; k < MaxAhead.ROWS_CONFIRMING_A_JUMP + 2; k++) {
+            dead.add(first(p, monday.plusSeconds(60L * k).toString(), "f").deadLetter != null);
+        }
+        List<Boolean> want = new ArrayList<>();
+        for (int k = 0; k < MaxAhead.ROWS_CONFIRMING_A_JUMP + 2; k++) {
+            want.add(k < MaxAhead.ROWS_CONFIRMING_A_JUMP - 1);
+        }
+        assertThat(dead)
+                .as("the rows before the confirming one are dead letters, none after it")
+                .isEqualTo(want);
+        assertThat(first(p, "2026-11-23T05:00:00Z", "f").connection)
+                .as("the progress moved to Monday")
+                .isNotNull();
+    }
+
+    @Test
+    void aBurstFromTheFutureShorterThanAConfirmationMovesNothing() {
+        RowParser p = connections(MaxAhead.ofInputProgress(Duration.ofDays(1).toMillis()));
+        assertThat(first(p, "2026-11-20T00:00:00Z", "f").connection).isNotNull();
+        for (int k = 0; k < MaxAhead.ROWS_CONFIRMING_A_JUMP - 1; k++) {
+            assertThat(first(p, "2030-01-01T00:00:0" + k + "Z", "f").deadLetter).isNotNull();
+        }
+        assertThat(first(p, "2026-11-20T01:00:00Z", "f").connection).isNotNull();
+        assertThat(first(p, "2030-01-01T00:00:09Z", "f").deadLetter)
+                .as("a row in time ended the run: the next one from the future starts a new one")
+                .isNotNull();
+    }
+
+    @Test
+    void aRowCenturiesBehindTheWallClockIsNotAhead() {
+        RowParser p =
+                connections(
+                        MaxAhead.ofWallClock(
+                                Duration.ofDays(1).toMillis(), () -> 1_790_000_000_000L));
+        assertThat(first(p, "1700-01-01T00:00:00Z", "f").connection).isNotNull();
+    }
+
+    @Test
+    void aBoundTooLargeForNanosecondsIsRefusedWithTheOptionsName() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> MaxAhead.ofWallClock(MaxAhead.MAX_BOUND_MILLIS + 1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--max-ahead at most");
+    }
+
     private static InputRecord first(RowParser p, String time, String file) {
         return parse(p, String.format(CONNECTION, time), file, -1).get(0);
     }
