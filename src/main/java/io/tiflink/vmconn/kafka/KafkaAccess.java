@@ -47,34 +47,50 @@ public final class KafkaAccess {
     }
 
     /**
-     * Connects with the job's client settings and describes its four topics. Throws {@link Refused}
-     * on an authentication or TLS failure; logs anything else and returns.
+     * Connects with the job's client settings and describes its four topics: the input topics with
+     * the consumers' settings, the output topics with the producers' (one check when no setting is
+     * given to one kind of client only). Throws {@link Refused} on an authentication or TLS
+     * failure; logs anything else and returns.
      */
     public static void check(KafkaSettings k) {
-        Properties p = k.clientProperties();
+        check(k, TIMEOUT);
+    }
+
+    /** As {@link #check(KafkaSettings)}, waiting at most {@code timeout} for the broker. */
+    static void check(KafkaSettings k, Duration timeout) {
+        List<String> inputs = List.of(k.indicatorsTopic(), k.connectionsTopic());
+        List<String> outputs = List.of(k.alertsTopic(), k.deadLettersTopic());
+        if (k.hasPerClientProperties()) {
+            check(k, k.consumerProperties(), inputs, timeout);
+            check(k, k.producerProperties(), outputs, timeout);
+        } else {
+            List<String> all = new ArrayList<>(inputs);
+            all.addAll(outputs);
+            check(k, k.clientProperties(), all, timeout);
+        }
+    }
+
+    private static void check(
+            KafkaSettings k, Properties settings, List<String> topics, Duration timeout) {
+        Properties p = new Properties();
+        p.putAll(settings);
         p.putIfAbsent("client.id", k.groupId() + "-access-check");
-        p.put("request.timeout.ms", Long.toString(TIMEOUT.toMillis()));
-        p.put("default.api.timeout.ms", Long.toString(TIMEOUT.toMillis()));
-        List<String> topics =
-                List.of(
-                        k.indicatorsTopic(),
-                        k.connectionsTopic(),
-                        k.alertsTopic(),
-                        k.deadLettersTopic());
+        p.put("request.timeout.ms", Long.toString(timeout.toMillis()));
+        p.put("default.api.timeout.ms", Long.toString(timeout.toMillis()));
         try (Admin admin = Admin.create(p)) {
             List<String> missing = new ArrayList<>();
             var described =
                     admin.describeTopics(
                                     topics,
-                                    new DescribeTopicsOptions().timeoutMs((int) TIMEOUT.toMillis()))
+                                    new DescribeTopicsOptions().timeoutMs((int) timeout.toMillis()))
                             .topicNameValues();
             for (String t : topics) {
                 try {
-                    described.get(t).get(TIMEOUT.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+                    described.get(t).get(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
                 } catch (ExecutionException e) {
                     Throwable cause = e.getCause();
                     if (cause instanceof AuthenticationException) {
-                        throw refused(k, (AuthenticationException) cause);
+                        throw refused(k, settings, (AuthenticationException) cause);
                     }
                     if (cause instanceof UnknownTopicOrPartitionException) {
                         missing.add(t);
@@ -83,7 +99,7 @@ public final class KafkaAccess {
                                 "Kafka at {} did not answer within {} s; starting anyway (the job"
                                         + " waits for the broker)",
                                 k.bootstrapServers(),
-                                TIMEOUT.toSeconds());
+                                timeout.toSeconds());
                         return;
                     } else {
                         LOG.warn("Kafka topic {}: {}", t, cause.toString());
@@ -101,24 +117,35 @@ public final class KafkaAccess {
             LOG.warn(
                     "Kafka at {} did not answer within {} s; starting anyway",
                     k.bootstrapServers(),
-                    TIMEOUT.toSeconds());
+                    timeout.toSeconds());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (org.apache.kafka.common.KafkaException e) {
             // e.g. a truststore file that cannot be read: the clients' own message, which names it
+            String root = rootMessage(e);
             throw new Refused(
                     "Kafka client settings for "
                             + k.bootstrapServers()
                             + " do not work: "
-                            + rootMessage(e));
+                            + (root.contains("JAAS config")
+                                    // the parser quotes a piece of the setting, maybe of a password
+                                    ? "sasl.jaas.config cannot be parsed: check its form"
+                                            + " (LoginModule required key=\"value\" ...;) and that"
+                                            + " no value holds an unescaped quote"
+                                    : KafkaSecrets.scrub(root, settings)));
         }
     }
 
-    /** The one line for an authentication or TLS failure. */
+    /** The one line for an authentication or TLS failure, with the job's common settings. */
     static Refused refused(KafkaSettings k, AuthenticationException e) {
+        return refused(k, k.clientProperties(), e);
+    }
+
+    /** The one line for an authentication or TLS failure of a client with these settings. */
+    static Refused refused(KafkaSettings k, Properties settings, AuthenticationException e) {
         String servers = k.bootstrapServers();
         if (e instanceof SslAuthenticationException) {
-            String root = rootMessage(e);
+            String root = KafkaSecrets.scrub(rootMessage(e), settings);
             String why =
                     root.contains("PKIX") || root.contains("certification path")
                             ? "the broker's certificate is not signed by a CA in the truststore"
@@ -131,7 +158,7 @@ public final class KafkaAccess {
             return new Refused(
                     "Kafka TLS handshake with " + servers + " failed: " + why + " (" + root + ")");
         }
-        String mechanism = k.clientProperties().getProperty("sasl.mechanism", "GSSAPI");
+        String mechanism = settings.getProperty("sasl.mechanism", "GSSAPI");
         String what =
                 e instanceof SaslAuthenticationException
                         ? "Kafka at "
@@ -145,7 +172,7 @@ public final class KafkaAccess {
                                 + " refused the connection (SASL "
                                 + mechanism
                                 + ")";
-        return new Refused(what + " (" + e.getMessage() + ")");
+        return new Refused(what + " (" + KafkaSecrets.scrub(e.getMessage(), settings) + ")");
     }
 
     private static String rootMessage(Throwable t) {

@@ -62,6 +62,11 @@ final class KafkaClientProperties {
         return p;
     }
 
+    /** Whether some property is given to the consumers or the producers only. */
+    boolean hasPerClientProperties() {
+        return !consumerOnly.isEmpty() || !producerOnly.isEmpty();
+    }
+
     /** The properties as text, secrets masked ({@link KafkaSecrets}): safe to log. */
     String describe() {
         StringBuilder sb = new StringBuilder(KafkaSecrets.mask(common));

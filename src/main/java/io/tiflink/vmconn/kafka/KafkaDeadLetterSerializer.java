@@ -111,7 +111,7 @@ public class KafkaDeadLetterSerializer implements KafkaRecordSerializationSchema
 
     /** The production serializer: asks the broker with the job's client settings. */
     public static KafkaDeadLetterSerializer of(KafkaSettings k) {
-        Properties admin = k.clientProperties();
+        Properties admin = k.producerProperties(); // the dead letters' producer's settings
         String maxRequest = k.producerProperties().getProperty("max.request.size");
         int maxRequestSize = DEFAULT_MAX_REQUEST_SIZE;
         if (maxRequest != null) {

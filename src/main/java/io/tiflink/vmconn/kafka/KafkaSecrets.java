@@ -2,7 +2,10 @@ package io.tiflink.vmconn.kafka;
 
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Which Kafka client properties hold secrets, and the properties as text with those masked: what
@@ -11,6 +14,9 @@ import java.util.TreeMap;
 public final class KafkaSecrets {
 
     private static final String MASK = "******";
+
+    /** A quoted value in a JAAS configuration: {@code key="value"}. */
+    private static final Pattern QUOTED = Pattern.compile("=\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
 
     private KafkaSecrets() {}
 
@@ -38,5 +44,31 @@ public final class KafkaSecrets {
                             sb.append(k).append('=').append(isSecret(k) ? MASK : v);
                         });
         return sb.toString();
+    }
+
+    /**
+     * A message with every secret of these settings masked: the whole value of each secret
+     * property, and each quoted value inside it (a JAAS configuration's password), for a client
+     * library's message that quotes them.
+     */
+    public static String scrub(String message, Properties settings) {
+        if (message == null) {
+            return null;
+        }
+        String out = message;
+        for (String key : settings.stringPropertyNames()) {
+            String value = settings.getProperty(key);
+            if (!isSecret(key) || value == null || value.isEmpty()) {
+                continue;
+            }
+            out = out.replace(value, MASK);
+            Matcher m = QUOTED.matcher(value);
+            while (m.find()) {
+                if (!m.group(1).isEmpty()) {
+                    out = out.replace(m.group(1), MASK);
+                }
+            }
+        }
+        return out;
     }
 }

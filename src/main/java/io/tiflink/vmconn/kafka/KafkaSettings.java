@@ -150,6 +150,11 @@ public final class KafkaSettings {
         return clients.producerProperties();
     }
 
+    /** Whether some property is given to the consumers or the producers only. */
+    public boolean hasPerClientProperties() {
+        return clients.hasPerClientProperties();
+    }
+
     /**
      * Properties for an admin client or a plain consumer/producer of a tool (the common ones only).
      */

@@ -65,4 +65,59 @@ class KafkaAccessTest {
                 .doesNotContain(PASSWORD)
                 .doesNotContain("\n");
     }
+
+    @Test
+    void aMessageOfTheClientLibraryThatQuotesAPasswordIsMasked() {
+        var e = new SaslAuthenticationException("bad password \"" + PASSWORD + "\" for ti-job");
+        String line = KafkaAccess.refused(settings(), e).getMessage();
+        assertThat(line).doesNotContain(PASSWORD).contains("******");
+    }
+
+    @Test
+    void aJaasConfigurationThatCannotBeParsedSaysSoWithoutQuotingAPieceOfIt() {
+        // A password holding a quote, as ${KAFKA_PASSWORD} may expand: the JAAS parser quotes the
+        // token after it in its own message.
+        KafkaSettings k =
+                KafkaJobConfig.parse(
+                                false,
+                                "--bootstrap-servers",
+                                "127.0.0.1:9",
+                                "--security-protocol",
+                                "SASL_PLAINTEXT",
+                                "--sasl-mechanism",
+                                "PLAIN",
+                                "--sasl-jaas-config",
+                                "org.apache.kafka.common.security.plain.PlainLoginModule required"
+                                        + " username=\"ti-job\" password=\"ab\"secretpart\";")
+                        .kafka;
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> KafkaAccess.check(k, java.time.Duration.ofSeconds(1)))
+                .isInstanceOf(KafkaAccess.Refused.class)
+                .hasMessageContaining("sasl.jaas.config cannot be parsed")
+                .hasMessageNotContaining("secretpart");
+    }
+
+    @Test
+    void consumerAndProducerCredentialsGivenApartAreCheckedWithTheirOwnClients() {
+        KafkaSettings k =
+                KafkaJobConfig.parse(
+                                false,
+                                "--bootstrap-servers",
+                                "127.0.0.1:9",
+                                "--security-protocol",
+                                "SASL_PLAINTEXT",
+                                "--sasl-mechanism",
+                                "PLAIN",
+                                "--kafka.consumer.sasl.jaas.config",
+                                "org.apache.kafka.common.security.plain.PlainLoginModule required"
+                                        + " username=\"reader\" password=\"r\";",
+                                "--kafka.producer.sasl.jaas.config",
+                                "org.apache.kafka.common.security.plain.PlainLoginModule required"
+                                        + " username=\"writer\" password=\"w\";")
+                        .kafka;
+        assertThat(k.hasPerClientProperties()).isTrue();
+        // Nothing listens on port 9: the check must get as far as waiting for the broker (a
+        // warning), not stop on a client it could not build without the shared JAAS entry.
+        KafkaAccess.check(k, java.time.Duration.ofSeconds(1));
+    }
 }
