@@ -13,7 +13,7 @@ import org.apache.flink.api.common.state.MapState;
  * write all those before it (quadratic on RocksDB, where a read deserializes the whole array). So
  * the newest {@link #CHUNK} wait in the head ({@code pending-probes}, key the instant: the layout
  * of 1.2.0, which a savepoint of it restores into), and each full head is sealed into {@code
- * pending-probe-chunks} under the key {@code instant * 256 + k} (k = 1 to {@link #MAX_SEALED}),
+ * pending-probe-chunks} under the key {@code instant * 2^19 + k} (k = 1 to {@link #MAX_SEALED}),
  * whose count {@code pending-probe-chunk-count} holds per instant. Adding one costs a bounded read
  * and write, whatever the number waiting.
  */
@@ -22,8 +22,11 @@ final class PendingProbes {
     /** Probes in a head before it is sealed. */
     static final int CHUNK = 128;
 
-    /** Sealed chunks per instant (the head grows past {@link #CHUNK} beyond them). */
-    static final int MAX_SEALED = 255;
+    /**
+     * Sealed chunks per instant: 67 million probes of one bucket at one instant (the head grows
+     * past {@link #CHUNK} beyond them).
+     */
+    static final int MAX_SEALED = (1 << 19) - 1;
 
     private final MapState<Long, Indicator[]> heads;
     private final MapState<Long, Indicator[]> sealed;
@@ -78,8 +81,11 @@ final class PendingProbes {
         return all;
     }
 
-    /** Event times lie within years 1677-2262 (nanoseconds in a long): times 256 fits a long. */
-    private static long chunkKey(long instant, int k) {
+    /**
+     * The key of chunk k of an instant. Instants are epoch milliseconds of times within years
+     * 1677-2262 (nanoseconds in a long): |instant| < 9.3e12, times 2^19 fits a long.
+     */
+    static long chunkKey(long instant, int k) {
         return instant * (MAX_SEALED + 1) + k;
     }
 

@@ -76,7 +76,7 @@ public final class StateDescriptors {
 
     /**
      * Keyed like {@link #PENDING_PROBES} (since 1.2.0): its full chunks of an instant, sealed under
-     * {@code instant * 256 + k}, so that adding a probe never rewrites all those waiting.
+     * {@code instant * 2^19 + k}, so that adding a probe never rewrites all those waiting.
      */
     public static final MapStateDescriptor<Long, Indicator[]> PENDING_PROBE_CHUNKS =
             new MapStateDescriptor<>(
