@@ -2,26 +2,13 @@ package io.tiflink.vmconn.bench;
 
 import io.tiflink.vmconn.io.RowParser;
 import io.tiflink.vmconn.model.InputRecord;
-import io.tiflink.vmconn.workflow.HandOff;
 import java.time.Instant;
-import java.util.Collection;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.connector.source.Boundedness;
-import org.apache.flink.api.connector.source.ReaderOutput;
-import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.connector.source.SourceReader;
 import org.apache.flink.api.connector.source.SourceReaderContext;
-import org.apache.flink.api.connector.source.SplitEnumerator;
-import org.apache.flink.api.connector.source.SplitEnumeratorContext;
-import org.apache.flink.api.connector.source.lib.NumberSequenceSource;
 import org.apache.flink.api.connector.source.lib.NumberSequenceSource.NumberSequenceSplit;
-import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
 import org.apache.flink.connector.datagen.source.GeneratingIteratorSourceReader;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
-import org.apache.flink.core.io.InputStatus;
-import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /**
  * A bounded, checkpointable source over the benchmark's pre-generated rows: a number sequence (its
@@ -34,18 +21,15 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * allows it (the indicators are loaded first, a warm-up runs, a checkpoint is taken), and the
  * latency run paces rows. While gated the reader is idle but not blocked, so checkpoints pass.
  */
-final class ArraySource
-        implements Source<InputRecord, NumberSequenceSplit, Collection<NumberSequenceSplit>>,
-                ResultTypeQueryable<InputRecord> {
+final class ArraySource extends NumberedRowSource {
 
     private static final long serialVersionUID = 1L;
 
-    private final NumberSequenceSource numbers;
     private final RowsFunction rows;
     private final boolean gated;
 
     private ArraySource(long count, RowsFunction rows, boolean gated) {
-        this.numbers = new NumberSequenceSource(0, count - 1);
+        super(count);
         this.rows = rows;
         this.gated = gated;
     }
@@ -78,45 +62,11 @@ final class ArraySource
     }
 
     @Override
-    public Boundedness getBoundedness() {
-        return Boundedness.BOUNDED;
-    }
-
-    @Override
     public SourceReader<InputRecord, NumberSequenceSplit> createReader(SourceReaderContext ctx) {
         RowsFunction fn = rows.copy();
         SourceReader<InputRecord, NumberSequenceSplit> reader =
                 new GeneratingIteratorSourceReader<>(ctx, fn);
-        return gated ? new GatedReader(reader, fn) : reader;
-    }
-
-    @Override
-    public SplitEnumerator<NumberSequenceSplit, Collection<NumberSequenceSplit>> createEnumerator(
-            SplitEnumeratorContext<NumberSequenceSplit> ctx) {
-        return numbers.createEnumerator(ctx);
-    }
-
-    @Override
-    public SplitEnumerator<NumberSequenceSplit, Collection<NumberSequenceSplit>> restoreEnumerator(
-            SplitEnumeratorContext<NumberSequenceSplit> ctx,
-            Collection<NumberSequenceSplit> checkpoint) {
-        return numbers.restoreEnumerator(ctx, checkpoint);
-    }
-
-    @Override
-    public SimpleVersionedSerializer<NumberSequenceSplit> getSplitSerializer() {
-        return numbers.getSplitSerializer();
-    }
-
-    @Override
-    public SimpleVersionedSerializer<Collection<NumberSequenceSplit>>
-            getEnumeratorCheckpointSerializer() {
-        return numbers.getEnumeratorCheckpointSerializer();
-    }
-
-    @Override
-    public TypeInformation<InputRecord> getProducedType() {
-        return HandOff.of(InputRecord.class);
+        return gated ? new GatedReader(reader, fn, false) : reader;
     }
 
     /**
@@ -126,7 +76,7 @@ final class ArraySource
      * so every reader covers the whole event-time span, as Kafka partitions of one topic do, and
      * the watermarks of the readers move together.
      */
-    static final class RowsFunction implements GeneratorFunction<Long, InputRecord> {
+    static final class RowsFunction implements GeneratorFunction<Long, InputRecord>, Gate {
 
         private static final long serialVersionUID = 1L;
 
@@ -144,6 +94,11 @@ final class ArraySource
         private transient InputRecord held;
         private transient long freshHits;
         transient long emitted;
+
+        @Override
+        public CompletableFuture<Void> blocked() {
+            return run == null ? null : run.blocked(emitted);
+        }
 
         RowsFunction(String runId, RowParser.Table table, long outOfOrdernessNanos, long count) {
             this.runId = runId;
@@ -195,67 +150,6 @@ final class ArraySource
             parser.parse(bytes, sourceName, subtask, i, r -> held = r);
             emitted++;
             return held;
-        }
-    }
-
-    /** Emits only what the run's gate allows; idle (not blocked) otherwise. */
-    static final class GatedReader implements SourceReader<InputRecord, NumberSequenceSplit> {
-
-        private final SourceReader<InputRecord, NumberSequenceSplit> reader;
-        private final RowsFunction fn;
-        private CompletableFuture<Void> waiting;
-
-        GatedReader(SourceReader<InputRecord, NumberSequenceSplit> reader, RowsFunction fn) {
-            this.reader = reader;
-            this.fn = fn;
-        }
-
-        @Override
-        public void start() {
-            reader.start();
-        }
-
-        @Override
-        public InputStatus pollNext(ReaderOutput<InputRecord> output) throws Exception {
-            waiting = fn.run == null ? null : fn.run.blocked(fn.emitted);
-            if (waiting != null) {
-                return InputStatus.NOTHING_AVAILABLE;
-            }
-            return reader.pollNext(output);
-        }
-
-        @Override
-        public CompletableFuture<Void> isAvailable() {
-            if (waiting != null && !waiting.isDone()) {
-                return waiting;
-            }
-            waiting = null;
-            return reader.isAvailable();
-        }
-
-        @Override
-        public List<NumberSequenceSplit> snapshotState(long checkpointId) {
-            return reader.snapshotState(checkpointId);
-        }
-
-        @Override
-        public void addSplits(List<NumberSequenceSplit> splits) {
-            reader.addSplits(splits);
-        }
-
-        @Override
-        public void notifyNoMoreSplits() {
-            reader.notifyNoMoreSplits();
-        }
-
-        @Override
-        public void notifyCheckpointComplete(long checkpointId) throws Exception {
-            reader.notifyCheckpointComplete(checkpointId);
-        }
-
-        @Override
-        public void close() throws Exception {
-            reader.close();
         }
     }
 }

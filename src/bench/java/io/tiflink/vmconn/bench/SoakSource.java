@@ -2,24 +2,12 @@ package io.tiflink.vmconn.bench;
 
 import io.tiflink.vmconn.io.RowParser;
 import io.tiflink.vmconn.model.InputRecord;
-import java.util.Collection;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.connector.source.Boundedness;
-import org.apache.flink.api.connector.source.ReaderOutput;
-import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.connector.source.SourceReader;
 import org.apache.flink.api.connector.source.SourceReaderContext;
-import org.apache.flink.api.connector.source.SplitEnumerator;
-import org.apache.flink.api.connector.source.SplitEnumeratorContext;
-import org.apache.flink.api.connector.source.lib.NumberSequenceSource;
 import org.apache.flink.api.connector.source.lib.NumberSequenceSource.NumberSequenceSplit;
-import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
 import org.apache.flink.connector.datagen.source.GeneratingIteratorSourceReader;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
-import org.apache.flink.core.io.InputStatus;
-import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /**
  * The soak's sources: a number sequence (its position is checkpointed) whose reader makes row k and
@@ -35,17 +23,14 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * ending: the driver measures the kept state with the watermark where the last row left it, then
  * cancels the job (no end-of-input drain of the kept connections).
  */
-final class SoakSource
-        implements Source<InputRecord, NumberSequenceSplit, Collection<NumberSequenceSplit>>,
-                ResultTypeQueryable<InputRecord> {
+final class SoakSource extends NumberedRowSource {
 
     private static final long serialVersionUID = 1L;
 
-    private final NumberSequenceSource numbers;
     private final Rows rows;
 
     private SoakSource(long count, Rows rows) {
-        this.numbers = new NumberSequenceSource(0, count - 1);
+        super(count);
         this.rows = rows;
     }
 
@@ -73,49 +58,15 @@ final class SoakSource
     }
 
     @Override
-    public Boundedness getBoundedness() {
-        return Boundedness.BOUNDED;
-    }
-
-    @Override
     public SourceReader<InputRecord, NumberSequenceSplit> createReader(SourceReaderContext ctx) {
         Rows fn = rows.copy();
         SourceReader<InputRecord, NumberSequenceSplit> reader =
                 new GeneratingIteratorSourceReader<>(ctx, fn);
-        return fn.table == RowParser.Table.CONNECTIONS ? new HeldReader(reader, fn) : reader;
-    }
-
-    @Override
-    public SplitEnumerator<NumberSequenceSplit, Collection<NumberSequenceSplit>> createEnumerator(
-            SplitEnumeratorContext<NumberSequenceSplit> ctx) {
-        return numbers.createEnumerator(ctx);
-    }
-
-    @Override
-    public SplitEnumerator<NumberSequenceSplit, Collection<NumberSequenceSplit>> restoreEnumerator(
-            SplitEnumeratorContext<NumberSequenceSplit> ctx,
-            Collection<NumberSequenceSplit> checkpoint) {
-        return numbers.restoreEnumerator(ctx, checkpoint);
-    }
-
-    @Override
-    public SimpleVersionedSerializer<NumberSequenceSplit> getSplitSerializer() {
-        return numbers.getSplitSerializer();
-    }
-
-    @Override
-    public SimpleVersionedSerializer<Collection<NumberSequenceSplit>>
-            getEnumeratorCheckpointSerializer() {
-        return numbers.getEnumeratorCheckpointSerializer();
-    }
-
-    @Override
-    public TypeInformation<InputRecord> getProducedType() {
-        return TypeInformation.of(InputRecord.class);
+        return fn.table == RowParser.Table.CONNECTIONS ? new GatedReader(reader, fn, true) : reader;
     }
 
     /** Index -> row k -> JSON bytes -> {@link RowParser#parse}: the reader's work. */
-    static final class Rows implements GeneratorFunction<Long, InputRecord> {
+    static final class Rows implements GeneratorFunction<Long, InputRecord>, Gate {
 
         private static final long serialVersionUID = 1L;
 
@@ -133,6 +84,11 @@ final class SoakSource
         private transient long perReader;
         private transient InputRecord held;
         transient long emitted;
+
+        @Override
+        public CompletableFuture<Void> blocked() {
+            return run == null ? null : run.blocked(emitted);
+        }
 
         Rows(
                 String runId,
@@ -188,76 +144,6 @@ final class SoakSource
             parser.parse(bytes, "soak-" + table.label, subtask, k, r -> held = r);
             emitted++;
             return held;
-        }
-    }
-
-    /**
-     * Emits only what the run allows; holds (idle, not blocked: checkpoints pass) before the
-     * indicators are in, and at the end of its rows instead of ending.
-     */
-    static final class HeldReader implements SourceReader<InputRecord, NumberSequenceSplit> {
-
-        private final SourceReader<InputRecord, NumberSequenceSplit> reader;
-        private final Rows fn;
-        private final CompletableFuture<Void> never = new CompletableFuture<>();
-        private CompletableFuture<Void> waiting;
-
-        HeldReader(SourceReader<InputRecord, NumberSequenceSplit> reader, Rows fn) {
-            this.reader = reader;
-            this.fn = fn;
-        }
-
-        @Override
-        public void start() {
-            reader.start();
-        }
-
-        @Override
-        public InputStatus pollNext(ReaderOutput<InputRecord> output) throws Exception {
-            waiting = fn.run == null ? null : fn.run.blocked(fn.emitted);
-            if (waiting != null) {
-                return InputStatus.NOTHING_AVAILABLE;
-            }
-            InputStatus status = reader.pollNext(output);
-            if (status == InputStatus.END_OF_INPUT) {
-                waiting = never;
-                return InputStatus.NOTHING_AVAILABLE;
-            }
-            return status;
-        }
-
-        @Override
-        public CompletableFuture<Void> isAvailable() {
-            if (waiting != null && !waiting.isDone()) {
-                return waiting;
-            }
-            waiting = null;
-            return reader.isAvailable();
-        }
-
-        @Override
-        public List<NumberSequenceSplit> snapshotState(long checkpointId) {
-            return reader.snapshotState(checkpointId);
-        }
-
-        @Override
-        public void addSplits(List<NumberSequenceSplit> splits) {
-            reader.addSplits(splits);
-        }
-
-        @Override
-        public void notifyNoMoreSplits() {
-            reader.notifyNoMoreSplits();
-        }
-
-        @Override
-        public void notifyCheckpointComplete(long checkpointId) throws Exception {
-            reader.notifyCheckpointComplete(checkpointId);
-        }
-
-        @Override
-        public void close() throws Exception {
-            reader.close();
         }
     }
 }
