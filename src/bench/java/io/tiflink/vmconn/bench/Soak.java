@@ -48,6 +48,22 @@ import java.util.concurrent.TimeUnit;
  */
 final class Soak {
 
+    /** The soak options each run's JVM is given, as the driver got them (and soak.json keeps). */
+    private static final List<String> RUN_OPTIONS =
+            List.of(
+                    "soak-rate",
+                    "soak-minutes",
+                    "soak-indicators",
+                    "soak-heap",
+                    "soak-parallelism",
+                    "soak-checkpoint-interval",
+                    "soak-wall-limit",
+                    "soak-sample-interval",
+                    "soak-computers",
+                    "soak-hit-rate",
+                    "soak-once-share",
+                    "soak-managed-memory");
+
     /** How many of the indicators the connection rows hit (the first ones). */
     static final int LISTED = 1000;
 
@@ -259,20 +275,7 @@ final class Soak {
                         out.toString(),
                         "--seed",
                         o.get("seed")));
-        for (String name :
-                List.of(
-                        "soak-rate",
-                        "soak-minutes",
-                        "soak-indicators",
-                        "soak-heap",
-                        "soak-parallelism",
-                        "soak-checkpoint-interval",
-                        "soak-wall-limit",
-                        "soak-sample-interval",
-                        "soak-computers",
-                        "soak-hit-rate",
-                        "soak-once-share",
-                        "soak-managed-memory")) {
+        for (String name : RUN_OPTIONS) {
             cmd.add("--" + name);
             cmd.add(o.get(name));
         }
@@ -535,22 +538,10 @@ final class Soak {
 
     private static Map<String, Object> settingsOf(BenchOptions o, double steadyFrom) {
         Map<String, Object> s = new LinkedHashMap<>();
-        for (String k :
-                List.of(
-                        "soak-rate",
-                        "soak-minutes",
-                        "soak-indicators",
-                        "soak-backends",
-                        "soak-heap",
-                        "soak-parallelism",
-                        "soak-checkpoint-interval",
-                        "soak-wall-limit",
-                        "soak-sample-interval",
-                        "soak-computers",
-                        "soak-hit-rate",
-                        "soak-once-share",
-                        "soak-managed-memory",
-                        "seed")) {
+        for (String k : RUN_OPTIONS) {
+            s.put(k, o.get(k));
+        }
+        for (String k : List.of("soak-backends", "seed")) {
             s.put(k, o.get(k));
         }
         s.put("steady_from_event_minutes", steadyFrom);
